@@ -1,0 +1,159 @@
+namespace CqtMl.Audio.Decoding;
+
+/// <summary>
+/// A streaming audio decoder: reads float32 samples per channel block by block, so a long file is never held whole
+/// in memory. Every decoding problem surfaces as an <see cref="AudioFormatException"/> naming the file.
+/// </summary>
+public abstract class AudioReader : IDisposable
+{
+    /// <summary>Initializes the common properties.</summary>
+    /// <param name="path">The file being read.</param>
+    /// <param name="sampleRate">Samples per second per channel.</param>
+    /// <param name="channelCount">The number of channels.</param>
+    /// <param name="frameCount">Samples per channel, when known up front.</param>
+    protected AudioReader(string path, int sampleRate, int channelCount, long? frameCount)
+    {
+        Path = path;
+        SampleRate = sampleRate;
+        ChannelCount = channelCount;
+        FrameCount = frameCount;
+    }
+
+    /// <summary>Gets the file being read.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the sample rate in Hz.</summary>
+    public int SampleRate { get; }
+
+    /// <summary>Gets the number of channels.</summary>
+    public int ChannelCount { get; }
+
+    /// <summary>Gets the number of samples per channel, when the format says so up front (null otherwise).</summary>
+    public long? FrameCount { get; }
+
+    /// <summary>Gets the number of samples per channel read so far.</summary>
+    public long Position { get; protected set; }
+
+    /// <summary>
+    /// Reads up to <paramref name="count"/> samples per channel into <c>channels[c][offset..]</c>.
+    /// </summary>
+    /// <param name="channels">One destination array per channel (<see cref="ChannelCount"/> of them).</param>
+    /// <param name="offset">Where to start writing in each array.</param>
+    /// <param name="count">The maximum number of samples per channel.</param>
+    /// <returns>The number of samples per channel read; 0 at the end of the audio.</returns>
+    /// <exception cref="AudioFormatException">The data are truncated or corrupt.</exception>
+    public int Read(float[][] channels, int offset, int count)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        if (channels.Length < ChannelCount || channels.Take(ChannelCount).Any(c => c is null || c.Length < offset + count))
+        {
+            throw new ArgumentException($"Need {ChannelCount} arrays of at least {offset + count} samples.", nameof(channels));
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            int read = ReadCore(channels, offset, count);
+            Position += read;
+            if (read == 0 && FrameCount is long expected && Position < expected)
+            {
+                throw new AudioFormatException(Path, $"truncated: {expected} samples per channel expected, {Position} decoded");
+            }
+
+            return read;
+        }
+        catch (Exception e) when (e is not AudioFormatException and not OperationCanceledException)
+        {
+            throw new AudioFormatException(Path, $"corrupt or unreadable audio data ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    /// <summary>Reads the rest of the audio into memory.</summary>
+    /// <returns>The decoded audio.</returns>
+    public AudioData ReadAll()
+    {
+        var chunks = new List<float[][]>();
+        const int Block = 1 << 16;
+        long total = 0;
+        while (true)
+        {
+            var block = Enumerable.Range(0, ChannelCount).Select(_ => new float[Block]).ToArray();
+            int read = Read(block, 0, Block);
+            if (read == 0)
+            {
+                break;
+            }
+
+            if (read < Block)
+            {
+                for (int c = 0; c < ChannelCount; c++)
+                {
+                    Array.Resize(ref block[c], read);
+                }
+            }
+
+            chunks.Add(block);
+            total += read;
+            if (total > Array.MaxLength)
+            {
+                throw new AudioFormatException(Path, "too long to hold in memory; use the streaming reader");
+            }
+        }
+
+        var channels = Enumerable.Range(0, ChannelCount).Select(_ => new float[total]).ToArray();
+        long at = 0;
+        foreach (float[][] chunk in chunks)
+        {
+            for (int c = 0; c < ChannelCount; c++)
+            {
+                chunk[c].CopyTo(channels[c], at);
+            }
+
+            at += chunk[0].Length;
+        }
+
+        return new AudioData(SampleRate, channels);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Reads up to <paramref name="count"/> samples per channel; 0 at the end.</summary>
+    /// <param name="channels">Destination arrays.</param>
+    /// <param name="offset">Where to start writing.</param>
+    /// <param name="count">Maximum samples per channel.</param>
+    /// <returns>Samples per channel read.</returns>
+    protected abstract int ReadCore(float[][] channels, int offset, int count);
+
+    /// <summary>Releases the underlying stream.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    /// <summary>Splits interleaved samples into per-channel arrays.</summary>
+    /// <param name="interleaved">Samples, channel fastest.</param>
+    /// <param name="frames">Samples per channel to copy.</param>
+    /// <param name="channels">Destination arrays.</param>
+    /// <param name="offset">Where to start writing.</param>
+    protected void Deinterleave(ReadOnlySpan<float> interleaved, int frames, float[][] channels, int offset)
+    {
+        int n = ChannelCount;
+        for (int c = 0; c < n; c++)
+        {
+            float[] destination = channels[c];
+            for (int i = 0; i < frames; i++)
+            {
+                destination[offset + i] = interleaved[i * n + c];
+            }
+        }
+    }
+}
