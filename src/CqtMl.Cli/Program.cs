@@ -1,0 +1,73 @@
+using System.CommandLine;
+using CqtMl.Audio.Decoding;
+using CqtMl.Cli.Commands;
+
+namespace CqtMl.Cli;
+
+/// <summary>
+/// The <c>cqtml</c> command line tool. Exit codes: 0 success, 1 bad input (a file that cannot be read or decoded),
+/// 2 bad usage. Errors are one line on stderr naming the file and the problem; <c>--verbose</c> adds the stack trace.
+/// </summary>
+public static class Program
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code for bad input.</summary>
+    public const int BadInput = 1;
+
+    /// <summary>Exit code for bad usage.</summary>
+    public const int BadUsage = 2;
+
+    /// <summary>Runs the tool.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <returns>The exit code.</returns>
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the tool with the given output writers (used by tests).</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors.", Recursive = true };
+        var root = new RootCommand("cqtml: Constant-Q Transform music ML for .NET.");
+        root.Options.Add(verbose);
+        root.Subcommands.Add(CqtCommand.Create(stdout));
+        root.Subcommands.Add(DemoCommand.Create(stdout));
+
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"cqtml: error: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see cqtml --help)");
+            return BadUsage;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            bool showStack = parse.GetValue(verbose);
+            (int code, string message) = e switch
+            {
+                UsageException u => (BadUsage, u.Message),
+                ArgumentException a => (BadUsage, a.Message.Split('\n')[0]),
+                AudioFormatException a => (BadInput, a.Message),
+                FileNotFoundException f => (BadInput, $"{f.FileName}: file not found"),
+                IOException or UnauthorizedAccessException => (BadInput, e.Message),
+                InvalidDataException => (BadInput, e.Message),
+                _ => (BadInput, $"{e.GetType().Name}: {e.Message}"),
+            };
+            stderr.WriteLine($"cqtml: error: {message.ReplaceLineEndings(" ")}");
+            if (showStack)
+            {
+                stderr.WriteLine(e.ToString());
+            }
+
+            return code;
+        }
+    }
+}
