@@ -58,6 +58,15 @@ public abstract class AudioReader : IDisposable
         try
         {
             int read = ReadCore(channels, offset, count);
+            for (int c = 0; c < ChannelCount; c++)
+            {
+                int bad = channels[c].AsSpan(offset, read).IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+                if (bad >= 0)
+                {
+                    throw new AudioFormatException(Path, $"corrupt: sample {Position + bad} of channel {c} is {channels[c][offset + bad]}");
+                }
+            }
+
             Position += read;
             if (read == 0 && FrameCount is long expected && Position < expected)
             {
