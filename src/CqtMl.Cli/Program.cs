@@ -40,7 +40,8 @@ public static class Program
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"cqtml: error: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see cqtml --help)");
+            string messages = string.Join("; ", parse.Errors.Select(e => string.Join(" ", e.Message.Split(new[] { '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim()))));
+            stderr.WriteLine($"cqtml: error: {messages} (see cqtml --help)");
             return BadUsage;
         }
 
