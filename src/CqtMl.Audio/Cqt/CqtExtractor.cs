@@ -87,36 +87,41 @@ public sealed class CqtExtractor
     /// <returns>The tensor, row-major.</returns>
     public float[] ComputeTensor(IReadOnlyList<float[]> channels)
     {
-        ArgumentNullException.ThrowIfNull(channels);
-        if (channels.Count == 0)
-        {
-            throw new ArgumentException("At least one channel is required.", nameof(channels));
-        }
-
-        int length = channels[0].Length;
-        if (channels.Any(c => c is null || c.Length != length))
-        {
-            throw new ArgumentException("All channels must be non-null and of the same length.", nameof(channels));
-        }
-
-        int plane = BinCount * Options.FrameCount(length);
+        int plane = BinCount * Options.FrameCount(CheckChannels(channels));
         var tensor = new float[2 * plane];
+        ComputeTensor(channels, tensor);
+        return tensor;
+    }
+
+    /// <summary>
+    /// Computes the two-channel CQT tensor <c>[2, bins, frames]</c> into <paramref name="tensor"/>, as
+    /// <see cref="ComputeTensor(IReadOnlyList{float[]})"/> does, without allocating the result.
+    /// </summary>
+    /// <param name="channels">One array of samples per channel, all of the same length, at the CQT's sample rate.</param>
+    /// <param name="tensor">Receives the tensor; at least <c>2 * bins * frames</c> values.</param>
+    public void ComputeTensor(IReadOnlyList<float[]> channels, Span<float> tensor)
+    {
+        int length = CheckChannels(channels);
+        int plane = BinCount * Options.FrameCount(length);
+        if (tensor.Length < 2 * plane)
+        {
+            throw new ArgumentException($"The tensor buffer must hold 2 x {BinCount} x {plane / BinCount} values.", nameof(tensor));
+        }
+
         if (Options.Channels == CqtChannels.Complex)
         {
             float[] mono = channels.Count == 1 ? channels[0] : MixToMono(channels);
-            Run(mono, default, tensor.AsSpan(0, plane), tensor.AsSpan(plane), Layout.Split);
+            Run(mono, default, tensor[..plane], tensor.Slice(plane, plane), Layout.Split);
         }
         else if (channels.Count == 1)
         {
-            Run(channels[0], default, tensor.AsSpan(0, plane), default, Layout.Magnitude);
-            tensor.AsSpan(0, plane).CopyTo(tensor.AsSpan(plane));
+            Run(channels[0], default, tensor[..plane], default, Layout.Magnitude);
+            tensor[..plane].CopyTo(tensor.Slice(plane, plane));
         }
         else
         {
-            Run(channels[0], channels[1], tensor.AsSpan(0, plane), tensor.AsSpan(plane), Layout.MagnitudePair);
+            Run(channels[0], channels[1], tensor[..plane], tensor.Slice(plane, plane), Layout.MagnitudePair);
         }
-
-        return tensor;
     }
 
     /// <summary>Creates a streaming transform that emits frames in blocks as samples arrive.</summary>
@@ -145,6 +150,23 @@ public sealed class CqtExtractor
         }
 
         return mono;
+    }
+
+    private static int CheckChannels(IReadOnlyList<float[]> channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        if (channels.Count == 0)
+        {
+            throw new ArgumentException("At least one channel is required.", nameof(channels));
+        }
+
+        int length = channels[0]?.Length ?? 0;
+        if (channels.Any(c => c is null || c.Length != length))
+        {
+            throw new ArgumentException("All channels must be non-null and of the same length.", nameof(channels));
+        }
+
+        return length;
     }
 
     internal static void Magnitude(ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> magnitude)

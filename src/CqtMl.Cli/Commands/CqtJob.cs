@@ -46,7 +46,7 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
         for (int r = 0; r < repeats; r++)
         {
             clock.Restart();
-            tensor = _extractor.ComputeTensor(channels);
+            _extractor.ComputeTensor(channels, tensor);
             times[r] = clock.Elapsed.TotalSeconds;
         }
 
