@@ -1,0 +1,185 @@
+using System.Runtime.InteropServices;
+
+namespace CqtMl.Onnx.Proto;
+
+/// <summary>
+/// Builds an ONNX model (opset 17, IR version 8) node by node and serialises it: named inputs and outputs with
+/// symbolic dimensions, float and int64 initializers, metadata. Only what the project's graphs need.
+/// </summary>
+public sealed class OnnxGraph
+{
+    /// <summary>The ONNX element type FLOAT.</summary>
+    public const int Float = 1;
+
+    /// <summary>The ONNX element type INT64.</summary>
+    public const int Int64 = 7;
+
+    private readonly List<Action<ProtoWriter>> _nodes = new();
+    private readonly List<Action<ProtoWriter>> _initializers = new();
+    private readonly List<Action<ProtoWriter>> _inputs = new();
+    private readonly List<Action<ProtoWriter>> _outputs = new();
+    private int _counter;
+
+    /// <summary>Initializes an empty graph.</summary>
+    /// <param name="name">The graph's name.</param>
+    public OnnxGraph(string name) => Name = name;
+
+    /// <summary>Gets the graph's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Declares a graph input; dimensions are <c>long</c> (fixed) or <c>string</c> (symbolic).</summary>
+    /// <param name="name">The input's name.</param>
+    /// <param name="elementType">The element type.</param>
+    /// <param name="dims">The dimensions.</param>
+    /// <returns>The name.</returns>
+    public string Input(string name, int elementType, params object[] dims)
+    {
+        _inputs.Add(w => ValueInfo(w, name, elementType, dims));
+        return name;
+    }
+
+    /// <summary>Declares a graph output: renames <paramref name="value"/> through an Identity node.</summary>
+    /// <param name="name">The output's name.</param>
+    /// <param name="value">The value to expose.</param>
+    /// <param name="elementType">The element type.</param>
+    /// <param name="dims">The dimensions.</param>
+    public void Output(string name, string value, int elementType, params object[] dims)
+    {
+        Node("Identity", new[] { value }, name);
+        _outputs.Add(w => ValueInfo(w, name, elementType, dims));
+    }
+
+    /// <summary>Adds a float initializer.</summary>
+    /// <param name="values">The values, row-major.</param>
+    /// <param name="dims">Its shape.</param>
+    /// <returns>Its name.</returns>
+    public string Constant(float[] values, params long[] dims) => Initializer(Float, MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), dims);
+
+    /// <summary>Adds an int64 initializer.</summary>
+    /// <param name="values">The values, row-major.</param>
+    /// <param name="dims">Its shape (empty for a scalar).</param>
+    /// <returns>Its name.</returns>
+    public string Constant(long[] values, params long[] dims) => Initializer(Int64, MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), dims);
+
+    /// <summary>Adds a scalar int64 initializer.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>Its name.</returns>
+    public string Scalar(long value) => Constant(new[] { value });
+
+    /// <summary>Adds a node with one output.</summary>
+    /// <param name="op">The operator type, e.g. <c>Conv</c>.</param>
+    /// <param name="inputs">Input value names (empty string for an omitted optional input).</param>
+    /// <param name="output">The output name, or null for a generated one.</param>
+    /// <param name="attributes">The node's attributes.</param>
+    /// <returns>The output name.</returns>
+    public string Node(string op, string[] inputs, string? output = null, params OnnxAttribute[] attributes)
+    {
+        output ??= $"{op.ToLowerInvariant()}_{_counter++}";
+        string nodeName = $"node_{_counter++}";
+        _nodes.Add(w =>
+        {
+            foreach (string input in inputs)
+            {
+                w.String(1, input);
+            }
+
+            w.String(2, output);
+            w.String(3, nodeName);
+            w.String(4, op);
+            foreach (OnnxAttribute attribute in attributes)
+            {
+                w.Message(5, attribute.Write);
+            }
+        });
+        return output;
+    }
+
+    /// <summary>Serialises the model.</summary>
+    /// <param name="metadata">Metadata properties (model kind, version, parameters).</param>
+    /// <param name="opset">The default-domain opset.</param>
+    /// <returns>The ONNX file's bytes.</returns>
+    public byte[] ToModel(IReadOnlyDictionary<string, string>? metadata = null, int opset = 17)
+    {
+        var model = new ProtoWriter();
+        model.Int64(1, 8);
+        model.String(2, "CqtMl.MLNet");
+        model.String(3, typeof(OnnxGraph).Assembly.GetName().Version?.ToString() ?? "0");
+        model.Message(7, g =>
+        {
+            foreach (var node in _nodes)
+            {
+                g.Message(1, node);
+            }
+
+            g.String(2, Name);
+            foreach (var initializer in _initializers)
+            {
+                g.Message(5, initializer);
+            }
+
+            foreach (var input in _inputs)
+            {
+                g.Message(11, input);
+            }
+
+            foreach (var output in _outputs)
+            {
+                g.Message(12, output);
+            }
+        });
+        model.Message(8, o =>
+        {
+            o.String(1, string.Empty);
+            o.Int64(2, opset);
+        });
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            model.Message(14, p =>
+            {
+                p.String(1, key);
+                p.String(2, value);
+            });
+        }
+
+        return model.ToArray();
+    }
+
+    private string Initializer(int type, byte[] raw, long[] dims)
+    {
+        string name = $"const_{_counter++}";
+        _initializers.Add(t =>
+        {
+            t.PackedInt64(1, dims);
+            t.Int64(2, type);
+            t.String(8, name);
+            t.Bytes(9, raw);
+        });
+        return name;
+    }
+
+    private static void ValueInfo(ProtoWriter w, string name, int elementType, object[] dims)
+    {
+        w.String(1, name);
+        w.Message(2, type => type.Message(1, tensor =>
+        {
+            tensor.Int64(1, elementType);
+            tensor.Message(2, shape =>
+            {
+                foreach (object dim in dims)
+                {
+                    shape.Message(1, d =>
+                    {
+                        if (dim is string symbol)
+                        {
+                            d.String(2, symbol);
+                        }
+                        else
+                        {
+                            d.Int64(1, Convert.ToInt64(dim, System.Globalization.CultureInfo.InvariantCulture));
+                        }
+                    });
+                }
+            });
+        }));
+    }
+}
