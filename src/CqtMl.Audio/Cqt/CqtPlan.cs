@@ -16,6 +16,9 @@ internal sealed class CqtPlan
     /// <summary>Relative kernel energy allowed outside the kept spectral band.</summary>
     internal const double TailEnergy = 1e-10;
 
+    /// <summary>Kernel spectrum magnitudes above this fraction of the peak are always kept.</summary>
+    internal const double PeakFloor = 3e-7;
+
     /// <summary>Ratio of the longest to the shortest filter within one group.</summary>
     internal const int GroupSpan = 8;
 

@@ -84,6 +84,35 @@ internal sealed class SpectralBin
             }
         }
 
+        // Also keep every coefficient whose magnitude exceeds PeakFloor of the peak: a strong partial just outside an
+        // energy-based band (a tone above the top bin, say) would otherwise lose its leakage, which the bin's value can
+        // consist of.
+        double floor = CqtPlan.PeakFloor * CqtPlan.PeakFloor * peakPower;
+        for (int offset = n / 2; offset > high - peak; offset--)
+        {
+            int i = (peak + offset) % n;
+            if ((double)re[i] * re[i] + (double)im[i] * im[i] > floor)
+            {
+                high = peak + offset;
+                break;
+            }
+        }
+
+        for (int offset = n / 2; offset > peak - low; offset--)
+        {
+            int i = ((peak - offset) % n + n) % n;
+            if ((double)re[i] * re[i] + (double)im[i] * im[i] > floor)
+            {
+                low = peak - offset;
+                break;
+            }
+        }
+
+        if (high - low + 1 > n)
+        {
+            high = low + n - 1;
+        }
+
         int count = high - low + 1;
         var keptRe = new float[count];
         var keptIm = new float[count];

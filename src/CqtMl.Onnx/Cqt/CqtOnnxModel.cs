@@ -7,10 +7,10 @@ namespace CqtMl.Onnx.Cqt;
 /// <summary>How the ONNX CQT's input holds the audio.</summary>
 public enum CqtOnnxInput
 {
-    /// <summary>Input <c>pcm</c> of shape <c>[samples]</c>: mono PCM at the CQT's sample rate.</summary>
+    /// <summary>Input <c>pcm</c> of shape <c>[1, samples]</c>: mono PCM at the CQT's sample rate.</summary>
     Mono = 0,
 
-    /// <summary>Input <c>pcm</c> of shape <c>[2 * samples]</c>: left channel, then right channel (planar stereo).</summary>
+    /// <summary>Input <c>pcm</c> of shape <c>[1, 2 * samples]</c>: left channel, then right channel (planar stereo).</summary>
     PlanarStereo = 1,
 }
 
@@ -37,8 +37,10 @@ public static class CqtOnnxModel
     /// <param name="options">The CQT parameters (validated).</param>
     /// <param name="input">How the input holds the audio.</param>
     /// <param name="maxDurationSeconds">When set, the audio is cropped or zero-padded to exactly this duration.</param>
+    /// <param name="inputName">The name of the graph input. Default <c>pcm</c>.</param>
+    /// <param name="outputName">The name of the graph output. Default <c>cqt</c>.</param>
     /// <returns>The ONNX file's bytes.</returns>
-    public static byte[] Build(CqtOptions options, CqtOnnxInput input = CqtOnnxInput.Mono, double? maxDurationSeconds = null)
+    public static byte[] Build(CqtOptions options, CqtOnnxInput input = CqtOnnxInput.Mono, double? maxDurationSeconds = null, string inputName = "pcm", string outputName = "cqt")
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -56,11 +58,12 @@ public static class CqtOnnxModel
         long dMax = layout.Max(l => l.D1) + 1;
 
         var graph = new OnnxGraph("cqt");
+        // A leading batch dimension of 1 lets ML.NET's ONNX transform feed variable-length vectors.
         string pcm = input == CqtOnnxInput.Mono
-            ? graph.Input("pcm", OnnxGraph.Float, "samples")
-            : graph.Input("pcm", OnnxGraph.Float, "stereo_samples");
+            ? graph.Input(inputName, OnnxGraph.Float, 1L, "samples")
+            : graph.Input(inputName, OnnxGraph.Float, 1L, "stereo_samples");
         string signal = input == CqtOnnxInput.Mono
-            ? graph.Node("Unsqueeze", new[] { pcm, graph.Constant(new long[] { 0 }, 1) })
+            ? pcm
             : graph.Node("Reshape", new[] { pcm, graph.Constant(new long[] { 2, -1 }, 2) });
         if (options.Channels == CqtChannels.Complex)
         {
@@ -121,7 +124,8 @@ public static class CqtOnnxModel
             result = graph.Node("Expand", new[] { magnitude, graph.Constant(new long[] { 2, 1, 1 }, 3) });
         }
 
-        graph.Output("cqt", result, OnnxGraph.Float, 2L, (long)bins, "frames");
+        object frames = maxDurationSeconds is double d ? (object)(1 + ((long)Math.Round(d * options.SampleRate) / hop)) : "frames";
+        graph.Output(outputName, result, OnnxGraph.Float, 2L, (long)bins, frames);
         return graph.ToModel(Metadata(options, input, maxDurationSeconds));
     }
 

@@ -20,6 +20,9 @@ public class CqtDefinitionTests(ITestOutputHelper output)
         new object[] { 8000, 80, 200.0, 50, 36, "music" },
         new object[] { 22050, 97, 1000.0, 40, 12, "noise" },
         new object[] { 22050, 1, 500.0, 4, 12, "noise" },
+
+        // A strong tone above the top bin (255 Hz) with weak noise: the bins consist mostly of the tone's leakage.
+        new object[] { 16000, 100, 65.4, 48, 24, "tone-above" },
     };
 
     [Theory]
@@ -27,7 +30,12 @@ public class CqtDefinitionTests(ITestOutputHelper output)
     public void MatchesTheDefinition(int sr, int hop, double fmin, int bins, int bpo, string kind)
     {
         int length = hop == 1 ? 600 : sr / 2 + 123;
-        float[] y = kind == "noise" ? Signals.WhiteNoise(length, sr + hop) : Signals.Music(length, sr, hop);
+        float[] y = kind switch
+        {
+            "noise" => Signals.WhiteNoise(length, sr + hop),
+            "tone-above" => Signals.WhiteNoise(length, 1, 0.05f).Select((v, i) => v + (float)(0.5 * Math.Sin(2 * Math.PI * 440 * i / sr))).ToArray(),
+            _ => Signals.Music(length, sr, hop),
+        };
         var options = new CqtOptions { SampleRate = sr, HopLength = hop, FMin = fmin, BinCount = bins, BinsPerOctave = bpo, Output = CqtOutput.Complex };
         float[] actual = new CqtExtractor(options).Compute(y);
         var (re, im) = DirectCqt.Compute(y, sr, hop, fmin, bins, bpo);

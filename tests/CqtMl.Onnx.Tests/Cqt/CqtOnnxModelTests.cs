@@ -43,7 +43,7 @@ public class CqtOnnxModelTests(ITestOutputHelper output)
     internal static float[] Run(byte[] model, float[] pcm, out int[] shape)
     {
         using var session = new InferenceSession(model);
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("pcm", new DenseTensor<float>(pcm, new[] { pcm.Length })) });
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("pcm", new DenseTensor<float>(pcm, new[] { 1, pcm.Length })) });
         var tensor = results.First().AsTensor<float>();
         shape = tensor.Dimensions.ToArray();
         return tensor.ToArray();

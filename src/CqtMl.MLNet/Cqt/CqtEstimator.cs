@@ -1,0 +1,153 @@
+using CqtMl.Audio.Cqt;
+using CqtMl.Onnx.Cqt;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace CqtMl.MLNet.Cqt;
+
+/// <summary>
+/// Computes the Constant-Q Transform of an audio column: a <see cref="string"/> path (decoded and resampled like the
+/// CLI) or a <see cref="VectorDataViewType"/> of mono PCM at <see cref="Options.SampleRate"/>. The output is a
+/// <c>Vector&lt;Single&gt;</c> laid out <c>[2, BinCount, T]</c> row-major (see <see cref="CqtChannels"/>). The transform runs
+/// as an ONNX graph in ONNX Runtime (CUDA when <see cref="Options.GpuDeviceId"/> is set), and the fitted pipeline
+/// saves with its parameters.
+/// </summary>
+public sealed class CqtEstimator : IEstimator<CqtTransformer>
+{
+    private readonly TransformsCatalog _transforms;
+
+    internal CqtEstimator(TransformsCatalog transforms, Options options)
+    {
+        _transforms = transforms;
+        Opts = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
+        ToCqtOptions(options).Validate();
+        if (options.MaxDurationSeconds is <= 0 or double.NaN)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDurationSeconds, "MaxDurationSeconds must be positive or null.");
+        }
+    }
+
+    /// <summary>Gets the options.</summary>
+    public Options Opts { get; }
+
+    private string InputColumn => Opts.InputColumnName ?? Opts.OutputColumnName;
+
+    /// <inheritdoc/>
+    public CqtTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        DataViewType type = CheckInput(input.Schema);
+        var (pipeline, onnx) = BuildPipeline(type is TextDataViewType);
+        return new CqtTransformer(pipeline.Fit(input), Opts, onnx);
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == InputColumn);
+        if (column.Name is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{InputColumn}' not found.");
+        }
+
+        bool isPath = column.Kind == SchemaShape.Column.VectorKind.Scalar && column.ItemType is TextDataViewType;
+        bool isPcm = column.Kind != SchemaShape.Column.VectorKind.Scalar && column.ItemType == NumberDataViewType.Single;
+        if (!isPath && !isPcm)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{InputColumn}' must be a string (audio path) or a vector of Single (mono PCM), not {column.ItemType}.");
+        }
+
+        return BuildPipeline(isPath).Pipeline.GetOutputSchema(inputSchema);
+    }
+
+    private (IEstimator<ITransformer> Pipeline, byte[] Onnx) BuildPipeline(bool isPath)
+    {
+        CqtOptions cqt = ToCqtOptions(Opts);
+        CqtOnnxInput layout = isPath && Opts.Channels == CqtChannels.Stereo ? CqtOnnxInput.PlanarStereo : CqtOnnxInput.Mono;
+        string pcmColumn = isPath ? AudioDecodingMapping.PcmColumn : InputColumn;
+        byte[] onnx = CqtOnnxModel.Build(cqt, layout, Opts.MaxDurationSeconds, pcmColumn, Opts.OutputColumnName);
+
+        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+        var helpers = new List<string>();
+        if (isPath)
+        {
+            pipeline = pipeline
+                .Append(_transforms.CopyColumns(AudioDecodingMapping.PathColumn, InputColumn))
+                .Append(_transforms.Expression(AudioDecodingMapping.RateColumn, $"p => {cqt.SampleRate}", AudioDecodingMapping.PathColumn))
+                .Append(_transforms.Expression(AudioDecodingMapping.LayoutColumn, layout == CqtOnnxInput.PlanarStereo ? "p => 2" : "p => 1", AudioDecodingMapping.PathColumn))
+                .Append(_transforms.CustomMapping<AudioDecodingMapping.Input, AudioDecodingMapping.Output>(AudioDecodingMapping.Map, AudioDecodingMapping.ContractName));
+            helpers.AddRange(new[] { AudioDecodingMapping.PathColumn, AudioDecodingMapping.RateColumn, AudioDecodingMapping.LayoutColumn, AudioDecodingMapping.PcmColumn });
+        }
+
+        pipeline = pipeline.Append(_transforms.ApplyOnnxModel(new[] { Opts.OutputColumnName }, new[] { pcmColumn }, new MemoryStream(onnx), Opts.GpuDeviceId, Opts.FallbackToCpu));
+        helpers.Remove(Opts.OutputColumnName);
+        if (helpers.Count > 0)
+        {
+            pipeline = pipeline.Append(_transforms.DropColumns(helpers.ToArray()));
+        }
+
+        return (pipeline, onnx);
+    }
+
+    internal static CqtOptions ToCqtOptions(Options options) => new()
+    {
+        SampleRate = options.SampleRate,
+        HopLength = options.HopLength,
+        BinCount = options.BinCount,
+        BinsPerOctave = options.BinsPerOctave,
+        FMin = options.FMin,
+        Channels = options.Channels,
+    };
+
+    private DataViewType CheckInput(DataViewSchema schema)
+    {
+        DataViewSchema.Column? column = schema.GetColumnOrNull(InputColumn);
+        if (column is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{InputColumn}' not found in the data.");
+        }
+
+        DataViewType type = column.Value.Type;
+        bool ok = type is TextDataViewType || (type is VectorDataViewType vector && vector.ItemType == NumberDataViewType.Single);
+        return ok ? type : throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{InputColumn}' must be a string (audio path) or a vector of Single (mono PCM at the CQT's sample rate), not {type}.");
+    }
+
+    /// <summary>Parameters of <see cref="CqtEstimator"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>The output column: <c>Vector&lt;Single&gt;</c> <c>[2, BinCount, T]</c>. Default "Cqt".</summary>
+        public string OutputColumnName = "Cqt";
+
+        /// <summary>The input column (path string or mono PCM vector); null means the output column's name. Default null.</summary>
+        public string? InputColumnName;
+
+        /// <summary>The CQT's sample rate in Hz; paths are resampled to it, PCM must already be at it. Default 22050.</summary>
+        public int SampleRate = 22050;
+
+        /// <summary>The hop between frames in samples. Default 64.</summary>
+        public int HopLength = 64;
+
+        /// <summary>The number of bins. Default 84.</summary>
+        public int BinCount = 84;
+
+        /// <summary>Bins per octave. Default 12.</summary>
+        public int BinsPerOctave = 12;
+
+        /// <summary>The lowest bin's frequency in Hz. Default 32.7032 (C1).</summary>
+        public double FMin = CqtOptions.C1;
+
+        /// <summary>How the two channels are formed. Default <see cref="CqtChannels.Stereo"/>.</summary>
+        public CqtChannels Channels = CqtChannels.Stereo;
+
+        /// <summary>When set, every row is cropped or zero-padded to exactly this many seconds (fixed-size output). Default null.</summary>
+        public double? MaxDurationSeconds;
+
+        /// <summary>The CUDA device to run on, or null for the CPU. Default null.</summary>
+        public int? GpuDeviceId;
+
+        /// <summary>Whether to fall back to the CPU (logged) when CUDA cannot be used; otherwise fail. Default false.</summary>
+        public bool FallbackToCpu;
+    }
+}

@@ -1,0 +1,161 @@
+using CqtMl.Audio.Cqt;
+using CqtMl.Audio.Decoding;
+using CqtMl.Audio.IO;
+using CqtMl.Audio.Resampling;
+using CqtMl.MLNet.Cqt;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace CqtMl.MLNet.Tests.Cqt;
+
+public class CqtEstimatorTests : IDisposable
+{
+    private readonly MLContext _ml = new(seed: 1);
+    private readonly string _dir = Directory.CreateTempSubdirectory("cqtml-mlnet-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void PcmColumnGivesTheCqtOfTheEngine()
+    {
+        var rows = new[] { new PcmRow { Pcm = Tone(16000, 16000, 440) }, new PcmRow { Pcm = Tone(16000, 9999, 1000) } };
+        var options = new CqtEstimator.Options { InputColumnName = "Pcm", OutputColumnName = "Spectrum", SampleRate = 16000, HopLength = 100, BinCount = 48, BinsPerOctave = 24, FMin = 65.4 };
+        IDataView data = _ml.Data.LoadFromEnumerable(rows);
+        IDataView transformed = _ml.Transforms.ExtractCqt(options).Fit(data).Transform(data);
+        var outputs = transformed.GetColumn<float[]>("Spectrum").ToList();
+        var engine = new CqtExtractor(new CqtOptions { SampleRate = 16000, HopLength = 100, BinCount = 48, BinsPerOctave = 24, FMin = 65.4 });
+        for (int i = 0; i < rows.Length; i++)
+        {
+            float[] expected = engine.ComputeTensor(new[] { rows[i].Pcm });
+            Assert.Equal(expected.Length, outputs[i].Length);
+            Assert.True(RelativeL2(outputs[i], expected) < 1e-4);
+        }
+    }
+
+    [Fact]
+    public void PathColumnDecodesResamplesAndKeepsBothChannels()
+    {
+        float[] left = Tone(44100, 44100, 330), right = Tone(44100, 44100, 660);
+        string wav = Path.Combine(_dir, "stereo.wav");
+        WavWriter.WriteFloat32(wav, 44100, left, right);
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new PathRow { Audio = wav } });
+        CqtTransformer model = _ml.Transforms.ExtractCqt("Cqt", "Audio").Fit(data);
+        IDataView transformed = model.Transform(data);
+        float[] actual = transformed.GetColumn<float[]>("Cqt").Single();
+        float[] expected = new CqtExtractor().ComputeTensor(new[] { Resampler.Resample(left, 44100, 22050), Resampler.Resample(right, 44100, 22050) });
+        Assert.True(RelativeL2(actual, expected) < 1e-4);
+        Assert.Null(transformed.Schema.GetColumnOrNull(AudioDecodingMapping.PcmColumn));
+        Assert.Equal(new[] { "Audio", "Cqt" }, transformed.Schema.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void MaxDurationFixesTheSizeAndAnnotatesDimensions()
+    {
+        var options = new CqtEstimator.Options { InputColumnName = "Pcm", MaxDurationSeconds = 0.5 };
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new PcmRow { Pcm = Tone(22050, 30000, 440) }, new PcmRow { Pcm = Tone(22050, 2000, 440) } });
+        IDataView transformed = _ml.Transforms.ExtractCqt(options).Fit(data).Transform(data);
+        var type = (VectorDataViewType)transformed.Schema["Cqt"].Type;
+        int frames = 1 + (11025 / 64);
+        Assert.Equal(new[] { 2, 84, frames }, type.Dimensions.ToArray());
+        Assert.All(transformed.GetColumn<float[]>("Cqt"), v => Assert.Equal(2 * 84 * frames, v.Length));
+
+        // Cropping to 11025 samples equals the engine on the first 11025 samples.
+        float[] first = transformed.GetColumn<float[]>("Cqt").First();
+        float[] expected = new CqtExtractor().ComputeTensor(new[] { Tone(22050, 30000, 440)[..11025] });
+        Assert.True(RelativeL2(first, expected) < 1e-4);
+    }
+
+    [Fact]
+    public void SavedPipelineLoadsAndGivesTheSameOutput()
+    {
+        string wav = Path.Combine(_dir, "mono.wav");
+        WavWriter.WriteFloat32(wav, 48000, Tone(48000, 30000, 523.25));
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new PathRow { Audio = wav } });
+        var options = new CqtEstimator.Options { InputColumnName = "Audio", HopLength = 128, BinCount = 60, FMin = 55, Channels = CqtChannels.Complex };
+        CqtTransformer model = _ml.Transforms.ExtractCqt(options).Fit(data);
+        float[] before = model.Transform(data).GetColumn<float[]>("Cqt").Single();
+        string zip = Path.Combine(_dir, "cqt.zip");
+        _ml.Model.Save(model, data.Schema, zip);
+
+        var fresh = new MLContext();
+        fresh.ComponentCatalog.RegisterAssembly(typeof(AudioDecodingMapping).Assembly);
+        ITransformer loaded = fresh.Model.Load(zip, out _);
+        float[] after = loaded.Transform(fresh.Data.LoadFromEnumerable(new[] { new PathRow { Audio = wav } })).GetColumn<float[]>("Cqt").Single();
+        Assert.True(RelativeL2(after, before) <= 1e-5);
+    }
+
+    [Fact]
+    public void BadPathIsReportedWhenTheRowIsReachedNamingTheFile()
+    {
+        string missing = Path.Combine(_dir, "missing.wav");
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new PathRow { Audio = missing } });
+        IDataView transformed = _ml.Transforms.ExtractCqt("Cqt", "Audio").Fit(data).Transform(data);
+        Exception error = Assert.ThrowsAny<Exception>(() => transformed.GetColumn<float[]>("Cqt").ToList());
+        Exception root = error;
+        while (root is not AudioFormatException && root.InnerException is not null)
+        {
+            root = root.InnerException;
+        }
+
+        Assert.IsType<AudioFormatException>(root);
+        Assert.Contains("missing.wav", root.Message);
+    }
+
+    [Fact]
+    public void WrongInputTypeIsAClearError()
+    {
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new { Number = 3 } });
+        var error = Assert.ThrowsAny<ArgumentOutOfRangeException>(() => _ml.Transforms.ExtractCqt("Cqt", "Number").Fit(data));
+        Assert.Contains("Number", error.Message);
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => _ml.Transforms.ExtractCqt(new CqtEstimator.Options { FMin = 9000 }));
+    }
+
+    [Fact]
+    public void NothingIsDecodedBeforeACursorReachesARow()
+    {
+        string wav = Path.Combine(_dir, "lazy.wav");
+        WavWriter.WriteFloat32(wav, 22050, Tone(22050, 5000, 440));
+        int produced = 0;
+        IEnumerable<PathRow> Rows()
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                produced++;
+                yield return new PathRow { Audio = wav };
+            }
+        }
+
+        IDataView data = _ml.Data.LoadFromEnumerable(Rows());
+        IDataView transformed = _ml.Transforms.ExtractCqt("Cqt", "Audio").Fit(data).Transform(data);
+        int before = produced;
+        Assert.Equal(3, transformed.GetColumn<float[]>("Cqt").Count());
+        Assert.True(produced - before >= 3);
+    }
+
+    internal static double RelativeL2(float[] actual, float[] expected)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double error = 0, norm = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            error += ((double)actual[i] - expected[i]) * (actual[i] - expected[i]);
+            norm += (double)expected[i] * expected[i];
+        }
+
+        return Math.Sqrt(error / norm);
+    }
+
+    internal static float[] Tone(int rate, int length, double frequency) =>
+        Enumerable.Range(0, length).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * frequency * i / rate))).ToArray();
+
+    public sealed class PcmRow
+    {
+        [VectorType]
+        public float[] Pcm { get; set; } = Array.Empty<float>();
+    }
+
+    public sealed class PathRow
+    {
+        public string Audio { get; set; } = string.Empty;
+    }
+}
