@@ -85,6 +85,71 @@ public class CqtEstimatorTests : IDisposable
     }
 
     [Fact]
+    public void SavedPipelineGivesTheSameOutputInAFreshProcess()
+    {
+        string wav = Path.Combine(_dir, "fresh.wav");
+        WavWriter.WriteFloat32(wav, 44100, Tone(44100, 40000, 261.63), Tone(44100, 40000, 392));
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new PathRow { Audio = wav } });
+        var options = new CqtEstimator.Options { InputColumnName = "Audio", OutputColumnName = "Features", SampleRate = 16000, HopLength = 80, BinCount = 72, BinsPerOctave = 24, FMin = 50 };
+        CqtTransformer model = _ml.Transforms.ExtractCqt(options).Fit(data);
+        float[] before = model.Transform(data).GetColumn<float[]>("Features").Single();
+        string zip = Path.Combine(_dir, "fresh.zip"), output = Path.Combine(_dir, "fresh.f32");
+        _ml.Model.Save(model, data.Schema, zip);
+
+        // tests/CqtMl.MLNet.Tests/bin/<configuration>/net10.0 -> tests/CqtMl.MLNet.ModelRunner/bin/<configuration>/net10.0
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
+        string configuration = testBin.Parent!.Name;
+        string runner = Path.Combine(testBin.Parent.Parent!.Parent!.Parent!.FullName, "CqtMl.MLNet.ModelRunner", "bin", configuration, testBin.Name, "CqtMl.MLNet.ModelRunner.dll");
+        Assert.True(File.Exists(runner), $"model runner not built at {runner}");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { runner, zip, wav, "Features", output })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, errors);
+        byte[] bytes = File.ReadAllBytes(output);
+        var after = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, after, 0, bytes.Length);
+        Assert.True(RelativeL2(after, before) <= 1e-5);
+    }
+
+    [Fact]
+    public void ParallelCursorsGiveTheSameRowsAsOneCursor()
+    {
+        var rows = Enumerable.Range(0, 24).Select(i => new PcmRow { Pcm = Tone(22050, 4000 + (97 * i), 100 + (40 * i)) }).ToArray();
+        IDataView data = _ml.Data.Cache(_ml.Data.LoadFromEnumerable(rows));
+        IDataView transformed = _ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Pcm" }).Fit(data).Transform(data);
+        float[][] serial = transformed.GetColumn<float[]>("Cqt").ToArray();
+
+        DataViewSchema.Column column = transformed.Schema["Cqt"];
+        DataViewRowCursor[] cursors = transformed.GetRowCursorSet(new[] { column }, 4);
+        var seen = new System.Collections.Concurrent.ConcurrentBag<(long Row, float[] Value)>();
+        Parallel.ForEach(cursors, cursor =>
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            var idGetter = cursor.GetIdGetter();
+            VBuffer<float> value = default;
+            DataViewRowId id = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                idGetter(ref id);
+                seen.Add(((long)id.Low, value.DenseValues().ToArray()));
+            }
+        });
+
+        Assert.Equal(rows.Length, seen.Count);
+        foreach (var (row, value) in seen)
+        {
+            Assert.Equal(serial[row], value);
+        }
+    }
+
+    [Fact]
     public void BadPathIsReportedWhenTheRowIsReachedNamingTheFile()
     {
         string missing = Path.Combine(_dir, "missing.wav");
