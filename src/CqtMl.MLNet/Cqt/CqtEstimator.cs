@@ -71,6 +71,19 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
 
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         var helpers = new List<string>();
+        if (isPath && Opts.CacheDirectory is not null)
+        {
+            // Cached: the native engine behind a content-keyed disk cache, in one versioned custom mapping.
+            string encoded = CachedCqtMapping.Encode(Opts);
+            pipeline = pipeline
+                .Append(_transforms.CopyColumns(AudioDecodingMapping.PathColumn, InputColumn))
+                .Append(_transforms.Expression(CachedCqtMapping.ParametersColumn, $"p => \"{encoded}\"", AudioDecodingMapping.PathColumn))
+                .Append(_transforms.CustomMapping<CachedCqtMapping.Input, CachedCqtMapping.Output>(CachedCqtMapping.Map, CachedCqtMapping.ContractName))
+                .Append(_transforms.CopyColumns(Opts.OutputColumnName, CachedCqtMapping.OutputColumn))
+                .Append(_transforms.DropColumns(AudioDecodingMapping.PathColumn, CachedCqtMapping.ParametersColumn, CachedCqtMapping.OutputColumn));
+            return (pipeline, onnx);
+        }
+
         if (isPath)
         {
             pipeline = pipeline
@@ -149,5 +162,12 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
 
         /// <summary>Whether to fall back to the CPU (logged) when CUDA cannot be used; otherwise fail. Default false.</summary>
         public bool FallbackToCpu;
+
+        /// <summary>
+        /// When set (and the input is a path), CQTs are computed by the native engine and cached in this folder, keyed
+        /// by the file's content and every parameter; a second pass reads them back. The output is then a
+        /// variable-size vector. Default null (no cache; the ONNX graph computes).
+        /// </summary>
+        public string? CacheDirectory;
     }
 }
