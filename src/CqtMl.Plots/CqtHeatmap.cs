@@ -45,6 +45,43 @@ public static class CqtHeatmap
         }
     }
 
+    /// <summary>Renders the heatmap as PNG bytes (for notebooks: <c>display(HTML(CqtHeatmap.ToHtml(...)))</c>).</summary>
+    /// <param name="magnitude">Linear magnitudes <c>[bins, frames]</c>, row-major.</param>
+    /// <param name="bins">The number of bins.</param>
+    /// <param name="frames">The number of frames.</param>
+    /// <param name="framesPerSecond">Frames per second (sample rate / hop).</param>
+    /// <param name="fmin">The frequency of bin 0 in Hz.</param>
+    /// <param name="binsPerOctave">Bins per octave.</param>
+    /// <param name="title">The plot title.</param>
+    /// <param name="width">Image width in pixels.</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <returns>The PNG file's bytes.</returns>
+    public static byte[] ToPng(ReadOnlySpan<float> magnitude, int bins, int frames, double framesPerSecond, double fmin, int binsPerOctave, string title, int width = 900, int height = 450)
+    {
+        string temp = Path.Combine(Path.GetTempPath(), $"cqtml-heatmap-{Guid.NewGuid():N}.png");
+        try
+        {
+            SavePng(temp, magnitude, bins, frames, framesPerSecond, fmin, binsPerOctave, title, width, height);
+            return File.ReadAllBytes(temp);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>Renders the heatmap as an HTML <c>img</c> element with the PNG inlined.</summary>
+    /// <param name="magnitude">Linear magnitudes <c>[bins, frames]</c>, row-major.</param>
+    /// <param name="bins">The number of bins.</param>
+    /// <param name="frames">The number of frames.</param>
+    /// <param name="framesPerSecond">Frames per second (sample rate / hop).</param>
+    /// <param name="fmin">The frequency of bin 0 in Hz.</param>
+    /// <param name="binsPerOctave">Bins per octave.</param>
+    /// <param name="title">The plot title.</param>
+    /// <returns>The HTML.</returns>
+    public static string ToHtml(ReadOnlySpan<float> magnitude, int bins, int frames, double framesPerSecond, double fmin, int binsPerOctave, string title) =>
+        $"<img alt=\"{System.Net.WebUtility.HtmlEncode(title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(ToPng(magnitude, bins, frames, framesPerSecond, fmin, binsPerOctave, title))}\" />";
+
     /// <summary>Builds the plot (for notebooks and custom rendering).</summary>
     /// <param name="magnitude">Linear magnitudes <c>[bins, frames]</c>.</param>
     /// <param name="bins">The number of bins.</param>
