@@ -1,5 +1,6 @@
 using CqtMl.Audio.Cqt;
 using CqtMl.Onnx.Cqt;
+using CqtMl.Onnx.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -94,7 +95,9 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
             helpers.AddRange(new[] { AudioDecodingMapping.PathColumn, AudioDecodingMapping.RateColumn, AudioDecodingMapping.LayoutColumn, AudioDecodingMapping.PcmColumn });
         }
 
-        pipeline = pipeline.Append(_transforms.ApplyOnnxModel(new[] { Opts.OutputColumnName }, new[] { pcmColumn }, new MemoryStream(onnx), Opts.GpuDeviceId, Opts.FallbackToCpu));
+        // Decide the device here so a fallback is explicit and logged, and a refusal says why.
+        int? device = OnnxExecution.ResolveDevice(Opts.GpuDeviceId, Opts.FallbackToCpu);
+        pipeline = pipeline.Append(_transforms.ApplyOnnxModel(new[] { Opts.OutputColumnName }, new[] { pcmColumn }, new MemoryStream(onnx), device, Opts.FallbackToCpu));
         helpers.Remove(Opts.OutputColumnName);
         if (helpers.Count > 0)
         {

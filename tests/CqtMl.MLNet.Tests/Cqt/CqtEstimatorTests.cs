@@ -166,6 +166,27 @@ public class CqtEstimatorTests : IDisposable
         Assert.Contains("missing.wav", root.Message);
     }
 
+    [SkippableFact]
+    public void GpuRequestFallsBackToCpuWhenAllowedAndFailsClearlyOtherwise()
+    {
+        // This test machine has no CUDA (the CPU ONNX Runtime build): fallback must work, refusal must explain.
+        Skip.If(Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"), "CUDA provider present");
+        var rows = new[] { new PcmRow { Pcm = Tone(22050, 5000, 440) } };
+        IDataView data = _ml.Data.LoadFromEnumerable(rows);
+        var logged = new List<string>();
+        Assert.Null(CqtMl.Onnx.Runtime.OnnxExecution.ResolveDevice(0, fallbackToCpu: true, logged.Add));
+        Assert.Contains("falling back to the CPU", Assert.Single(logged));
+
+        var fallback = new CqtEstimator.Options { InputColumnName = "Pcm", GpuDeviceId = 0, FallbackToCpu = true };
+        float[] output = _ml.Transforms.ExtractCqt(fallback).Fit(data).Transform(data).GetColumn<float[]>("Cqt").Single();
+        Assert.True(RelativeL2(output, new CqtExtractor().ComputeTensor(new[] { rows[0].Pcm })) < 1e-4);
+
+        var strict = new CqtEstimator.Options { InputColumnName = "Pcm", GpuDeviceId = 0 };
+        var error = Assert.Throws<InvalidOperationException>(() => _ml.Transforms.ExtractCqt(strict).Fit(data));
+        Assert.Contains("CUDA device 0", error.Message);
+        Assert.Contains("FallbackToCpu", error.Message);
+    }
+
     [Fact]
     public void WrongInputTypeIsAClearError()
     {

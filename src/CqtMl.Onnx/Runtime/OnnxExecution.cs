@@ -1,0 +1,88 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace CqtMl.Onnx.Runtime;
+
+/// <summary>
+/// Chooses where ONNX Runtime runs: the CPU by default, CUDA when a device id is given and usable. When CUDA cannot
+/// be used, either falls back to the CPU with a logged warning or fails with an error that says why.
+/// </summary>
+public static class OnnxExecution
+{
+    /// <summary>
+    /// Decides the device: returns <paramref name="gpuDeviceId"/> when CUDA works for it, null for the CPU.
+    /// </summary>
+    /// <param name="gpuDeviceId">The requested CUDA device, or null for the CPU.</param>
+    /// <param name="fallbackToCpu">Whether a CUDA failure falls back to the CPU instead of throwing.</param>
+    /// <param name="log">Receives the fallback warning; null writes it to <see cref="System.Diagnostics.Trace"/>.</param>
+    /// <returns>The device to use, or null for the CPU.</returns>
+    /// <exception cref="InvalidOperationException">CUDA was requested, is not usable, and fallback is off.</exception>
+    public static int? ResolveDevice(int? gpuDeviceId, bool fallbackToCpu, Action<string>? log = null)
+    {
+        if (gpuDeviceId is not int device)
+        {
+            return null;
+        }
+
+        if (device < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), device, "The GPU device id must not be negative.");
+        }
+
+        string? problem = CudaProblem(device);
+        if (problem is null)
+        {
+            return device;
+        }
+
+        if (!fallbackToCpu)
+        {
+            throw new InvalidOperationException($"CUDA device {device} cannot be used by ONNX Runtime: {problem}. Set FallbackToCpu to run on the CPU instead.");
+        }
+
+        string message = $"CUDA device {device} cannot be used by ONNX Runtime ({problem}); falling back to the CPU.";
+        if (log is null)
+        {
+            System.Diagnostics.Trace.TraceWarning(message);
+        }
+        else
+        {
+            log(message);
+        }
+
+        return null;
+    }
+
+    /// <summary>Creates session options for the device <see cref="ResolveDevice"/> chose.</summary>
+    /// <param name="device">A CUDA device, or null for the CPU.</param>
+    /// <returns>Session options (the caller disposes them).</returns>
+    public static SessionOptions CreateSessionOptions(int? device)
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (device is int id)
+        {
+            options.AppendExecutionProvider_CUDA(id);
+        }
+
+        return options;
+    }
+
+    private static string? CudaProblem(int device)
+    {
+        if (!OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
+        {
+            return "this ONNX Runtime build has no CUDA execution provider (reference Microsoft.ML.OnnxRuntime.Gpu for CUDA)";
+        }
+
+        try
+        {
+            // The GPU build lists CUDA even without a GPU; appending the provider is what fails then.
+            using var options = new SessionOptions();
+            options.AppendExecutionProvider_CUDA(device);
+            return null;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            return e.Message.Split('\n')[0];
+        }
+    }
+}
