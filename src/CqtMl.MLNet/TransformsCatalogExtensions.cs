@@ -1,4 +1,3 @@
-using CqtMl.MLNet.Cqt;
 using Microsoft.ML;
 
 namespace CqtMl.MLNet;

@@ -1,4 +1,3 @@
-using CqtMl.MLNet.Cqt;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

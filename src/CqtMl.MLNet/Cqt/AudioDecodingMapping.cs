@@ -3,7 +3,7 @@ using CqtMl.Audio.Resampling;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
-namespace CqtMl.MLNet.Cqt;
+namespace CqtMl.MLNet;
 
 /// <summary>
 /// The saved contract <c>CqtMl.DecodeAudio.v1</c>: decodes the audio file named in <see cref="Input.Path"/>, resamples

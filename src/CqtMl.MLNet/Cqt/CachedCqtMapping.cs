@@ -7,7 +7,7 @@ using CqtMl.Audio.Resampling;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
-namespace CqtMl.MLNet.Cqt;
+namespace CqtMl.MLNet;
 
 /// <summary>
 /// The saved contract <c>CqtMl.CachedCqt.v1</c>: the CQT of an audio file computed by the native engine through a

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CqtMl.MLNet.Cqt;
+namespace CqtMl.MLNet;
 
 /// <summary>
 /// A disk cache of computed CQT tensors, keyed by the SHA-256 of the audio file's bytes and every CQT parameter, so

@@ -4,7 +4,7 @@ using CqtMl.Onnx.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace CqtMl.MLNet.Cqt;
+namespace CqtMl.MLNet;
 
 /// <summary>
 /// Computes the Constant-Q Transform of an audio column: a <see cref="string"/> path (decoded and resampled like the

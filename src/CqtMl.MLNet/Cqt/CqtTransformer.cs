@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace CqtMl.MLNet.Cqt;
+namespace CqtMl.MLNet;
 
 /// <summary>
 /// The fitted CQT: a thin facade over a chain of ML.NET's own saveable transforms (expression constants, the

@@ -1,5 +1,4 @@
 using CqtMl.Audio.IO;
-using CqtMl.MLNet.Cqt;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -2,7 +2,6 @@ using CqtMl.Audio.Cqt;
 using CqtMl.Audio.Decoding;
 using CqtMl.Audio.IO;
 using CqtMl.Audio.Resampling;
-using CqtMl.MLNet.Cqt;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -213,9 +212,9 @@ public class CqtEstimatorTests : IDisposable
 
         IDataView data = _ml.Data.LoadFromEnumerable(Rows());
         IDataView transformed = _ml.Transforms.ExtractCqt("Cqt", "Audio").Fit(data).Transform(data);
-        int before = produced;
+        Assert.Equal(0, produced);
         Assert.Equal(3, transformed.GetColumn<float[]>("Cqt").Count());
-        Assert.True(produced - before >= 3);
+        Assert.True(produced >= 3);
     }
 
     internal static double RelativeL2(float[] actual, float[] expected)
