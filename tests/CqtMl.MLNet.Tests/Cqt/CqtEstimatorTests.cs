@@ -187,6 +187,53 @@ public class CqtEstimatorTests : IDisposable
     }
 
     [Fact]
+    public void MemoryDoesNotGrowWithTheNumberOfRows()
+    {
+        // 400 lazily generated one-second rows; each output is 232 KB, so holding them would cost about 90 MB.
+        static IEnumerable<PcmRow> Rows()
+        {
+            for (int i = 0; i < 400; i++)
+            {
+                yield return new PcmRow { Pcm = Tone(22050, 22050, 200 + i) };
+            }
+        }
+
+        IDataView data = _ml.Data.LoadFromEnumerable(Rows());
+        IDataView transformed = _ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Pcm" }).Fit(data).Transform(data);
+        using DataViewRowCursor cursor = transformed.GetRowCursor(transformed.Schema.Where(c => c.Name == "Cqt"));
+        var getter = cursor.GetGetter<VBuffer<float>>(transformed.Schema["Cqt"]);
+        VBuffer<float> value = default;
+        long atFifty = 0, rows = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            if (++rows == 50)
+            {
+                atFifty = GC.GetTotalMemory(forceFullCollection: true);
+            }
+        }
+
+        long atEnd = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.Equal(400, rows);
+        Assert.True(atEnd - atFifty < 20_000_000, $"managed memory grew by {(atEnd - atFifty) / 1e6:F1} MB over 350 rows");
+    }
+
+    [Fact]
+    public void OutputSchemaIsPredictedBeforeFitting()
+    {
+        IDataView pcm = _ml.Data.LoadFromEnumerable(new[] { new PcmRow { Pcm = Tone(22050, 3000, 440) } });
+        SchemaShape shape = _ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Pcm", MaxDurationSeconds = 1 }).GetOutputSchema(ShapeOf(pcm.Schema));
+        SchemaShape.Column column = shape.Single(c => c.Name == "Cqt");
+        Assert.Equal(SchemaShape.Column.VectorKind.Vector, column.Kind);
+        Assert.Equal(NumberDataViewType.Single, column.ItemType);
+
+        IDataView paths = _ml.Data.LoadFromEnumerable(new[] { new PathRow { Audio = "x.wav" } });
+        SchemaShape pathShape = _ml.Transforms.ExtractCqt("Features", "Audio").GetOutputSchema(ShapeOf(paths.Schema));
+        Assert.Equal(SchemaShape.Column.VectorKind.VariableVector, pathShape.Single(c => c.Name == "Features").Kind);
+        Assert.DoesNotContain(pathShape, c => c.Name.StartsWith("__cqtml", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void WrongInputTypeIsAClearError()
     {
         IDataView data = _ml.Data.LoadFromEnumerable(new[] { new { Number = 3 } });
@@ -216,6 +263,10 @@ public class CqtEstimatorTests : IDisposable
         Assert.Equal(3, transformed.GetColumn<float[]>("Cqt").Count());
         Assert.True(produced >= 3);
     }
+
+    /// <summary>SchemaShape.Create is internal to ML.NET (its own pipelines call it); reach it the same way.</summary>
+    internal static SchemaShape ShapeOf(DataViewSchema schema) =>
+        (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static, new[] { typeof(DataViewSchema) })!.Invoke(null, new object[] { schema })!;
 
     internal static double RelativeL2(float[] actual, float[] expected)
     {
