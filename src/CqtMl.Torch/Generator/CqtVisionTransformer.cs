@@ -1,0 +1,87 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CqtMl.Torch.Generator;
+
+/// <summary>
+/// The CQT Vision Transformer generator: <c>[B, 2, bins, T]</c> linear CQT magnitudes in, logits
+/// <c>[B, 4, K, T]</c> out (4 control signals, K levels, every frame). Log compression is its first step; T is padded
+/// to a multiple of 4 inside and the output cropped back. Parameter names follow timm's ViT (patch_embed.proj,
+/// blocks.i.norm1 / attn.qkv / attn.proj / norm2 / mlp.fc1 / mlp.fc2, norm, head) plus the frequency and time position
+/// tables pos_embed_freq and pos_embed_time.
+/// </summary>
+public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d patch_embed;
+    private readonly Parameter pos_embed_freq;
+    private readonly Parameter pos_embed_time;
+    private readonly Dropout pos_drop;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly LayerNorm norm;
+    private readonly Linear head;
+
+    /// <summary>Initializes a generator with random weights (normal, std 0.02, for embeddings and linears).</summary>
+    /// <param name="config">The architecture.</param>
+    public CqtVisionTransformer(GeneratorConfig config)
+        : base(nameof(CqtVisionTransformer))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        patch_embed = nn.Conv2d(GeneratorConfig.InputChannels, config.EmbedDim, (config.FrequencyPatch, GeneratorConfig.TimePatch), stride: (config.FrequencyPatch, GeneratorConfig.TimePatch));
+        pos_embed_freq = new Parameter(randn(config.FrequencyTokens, config.EmbedDim) * 0.02);
+        pos_embed_time = new Parameter(randn(config.MaxTimeTokens, config.EmbedDim) * 0.02);
+        pos_drop = nn.Dropout(config.Dropout);
+        blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, config.Depth).Select(_ => new TransformerBlock(config)).ToArray());
+        norm = nn.LayerNorm(config.EmbedDim, eps: 1e-6);
+        head = nn.Linear(config.EmbedDim, GeneratorConfig.Controls * config.Levels * GeneratorConfig.TimePatch, hasBias: true);
+        RegisterComponents();
+    }
+
+    /// <summary>Gets the architecture.</summary>
+    public GeneratorConfig Config { get; }
+
+    /// <summary>Computes the logits.</summary>
+    /// <param name="x">CQT magnitudes <c>[B, 2, bins, T]</c>, T at least 1.</param>
+    /// <returns>Logits <c>[B, 4, K, T]</c>.</returns>
+    public override Tensor forward(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 4 || x.shape[1] != GeneratorConfig.InputChannels || x.shape[2] != Config.Bins || x.shape[3] < 1)
+        {
+            throw new ArgumentException($"Expected a CQT tensor [B, {GeneratorConfig.InputChannels}, {Config.Bins}, T >= 1], got [{string.Join(", ", x.shape)}].", nameof(x));
+        }
+
+        using var scope = NewDisposeScope();
+        long b = x.shape[0], t = x.shape[3];
+        long padded = (t + GeneratorConfig.TimePatch - 1) / GeneratorConfig.TimePatch * GeneratorConfig.TimePatch;
+        long timeTokens = padded / GeneratorConfig.TimePatch;
+        if (timeTokens > Config.MaxTimeTokens)
+        {
+            throw new ArgumentException($"{t} frames exceed the time-position table ({Config.MaxTimeTokens * GeneratorConfig.TimePatch} frames).", nameof(x));
+        }
+
+        Tensor h = x.log1p();
+        if (padded != t)
+        {
+            h = nn.functional.pad(h, new long[] { 0, padded - t });
+        }
+
+        // [B, D, F, Tt] -> [B, F, Tt, D], plus frequency and time positions.
+        int f = Config.FrequencyTokens, d = Config.EmbedDim;
+        Tensor tokens = patch_embed.forward(h).permute(0, 2, 3, 1);
+        tokens = tokens + pos_embed_freq.reshape(1, f, 1, d) + pos_embed_time.narrow(0, 0, timeTokens).reshape(1, 1, timeTokens, d);
+        tokens = pos_drop.forward(tokens.reshape(b, f * timeTokens, d));
+        foreach (TransformerBlock block in blocks)
+        {
+            tokens = block.forward(tokens);
+        }
+
+        // Average the frequency tokens of each time step, then K levels for 4 controls on each of its 4 frames.
+        Tensor pooled = norm.forward(tokens).reshape(b, f, timeTokens, d).mean(new long[] { 1 });
+        Tensor logits = head.forward(pooled).reshape(b, timeTokens, GeneratorConfig.Controls, Config.Levels, GeneratorConfig.TimePatch)
+            .permute(0, 2, 3, 1, 4).reshape(b, GeneratorConfig.Controls, Config.Levels, padded);
+        return logits.narrow(3, 0, t).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,71 @@
+namespace CqtMl.Torch.Generator;
+
+/// <summary>How the CQT is cut into tokens.</summary>
+public enum GeneratorTokenizer
+{
+    /// <summary>Frequency strips: each token is the whole spectrum (all bins) of 4 frames. The default.</summary>
+    Strips = 0,
+
+    /// <summary>Patches of 12 bins by 4 frames (quality preset).</summary>
+    Patches = 1,
+}
+
+/// <summary>
+/// The generator's architecture (DESIGN.md): a ViT over CQT tokens with a per-frame, per-register categorical head.
+/// </summary>
+/// <param name="EmbedDim">Token width.</param>
+/// <param name="Depth">Number of transformer blocks.</param>
+/// <param name="Heads">Attention heads.</param>
+/// <param name="MlpDim">Hidden width of each block's MLP.</param>
+/// <param name="Levels">K, the number of control levels (level i means i / (K - 1)).</param>
+/// <param name="Tokenizer">Strips (84 x 4) or patches (12 x 4).</param>
+/// <param name="Bins">CQT bins (input height).</param>
+/// <param name="MaxTimeTokens">Rows of the learned time-position table (frames / 4).</param>
+/// <param name="Dropout">Dropout probability used in training (and for inference-time dropout when asked).</param>
+public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1)
+{
+    /// <summary>Frames per token.</summary>
+    public const int TimePatch = 4;
+
+    /// <summary>Control signals per frame (pitch registers).</summary>
+    public const int Controls = 4;
+
+    /// <summary>Input channels of the CQT tensor.</summary>
+    public const int InputChannels = 2;
+
+    /// <summary>Gets ViT-tiny: 192 wide, depth 12, 3 heads, MLP 768 (the default preset).</summary>
+    public static GeneratorConfig Tiny { get; } = new(192, 12, 3, 768);
+
+    /// <summary>Gets the demo preset: small enough to train for a useful result in minutes on 2 CPU cores.</summary>
+    public static GeneratorConfig Demo { get; } = new(96, 4, 3, 384);
+
+    /// <summary>Gets bins per token (84 for strips, 12 for patches).</summary>
+    public int FrequencyPatch => Tokenizer == GeneratorTokenizer.Strips ? Bins : 12;
+
+    /// <summary>Gets the number of frequency tokens per time step.</summary>
+    public int FrequencyTokens => Bins / FrequencyPatch;
+
+    /// <summary>Checks the configuration.</summary>
+    public void Validate()
+    {
+        if (EmbedDim <= 0 || Depth <= 0 || Heads <= 0 || MlpDim <= 0 || EmbedDim % Heads != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EmbedDim), $"Invalid transformer size: width {EmbedDim}, depth {Depth}, heads {Heads} (width must divide by heads), MLP {MlpDim}.");
+        }
+
+        if (Levels < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Levels), Levels, "At least 2 levels are needed.");
+        }
+
+        if (Bins % FrequencyPatch != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Bins), Bins, $"The bin count must be a multiple of the frequency patch ({FrequencyPatch}).");
+        }
+
+        if (Dropout is < 0 or >= 1 || MaxTimeTokens <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1) and the time table positive.");
+        }
+    }
+}

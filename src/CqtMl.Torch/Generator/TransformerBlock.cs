@@ -1,0 +1,33 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CqtMl.Torch.Generator;
+
+/// <summary>A pre-norm transformer block: x + attn(norm1(x)), then x + mlp(norm2(x)) (timm's <c>Block</c>).</summary>
+internal sealed class TransformerBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm norm1;
+    private readonly Attention attn;
+    private readonly LayerNorm norm2;
+    private readonly Mlp mlp;
+    private readonly Dropout drop_path;
+
+    public TransformerBlock(GeneratorConfig config)
+        : base(nameof(TransformerBlock))
+    {
+        norm1 = nn.LayerNorm(config.EmbedDim, eps: 1e-6);
+        attn = new Attention(config.EmbedDim, config.Heads, config.Dropout);
+        norm2 = nn.LayerNorm(config.EmbedDim, eps: 1e-6);
+        mlp = new Mlp(config.EmbedDim, config.MlpDim, config.Dropout);
+        drop_path = nn.Dropout(config.Dropout);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor h = x + drop_path.forward(attn.forward(norm1.forward(x)));
+        return (h + drop_path.forward(mlp.forward(norm2.forward(h)))).MoveToOuterDisposeScope();
+    }
+}
