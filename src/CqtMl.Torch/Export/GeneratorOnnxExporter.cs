@@ -1,0 +1,135 @@
+using System.Globalization;
+using CqtMl.Audio.Cqt;
+using CqtMl.Onnx.Proto;
+using CqtMl.Torch.Generator;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CqtMl.Torch.Export;
+
+/// <summary>
+/// Writes a <see cref="CqtVisionTransformer"/> as one ONNX graph (opset 17): input <c>cqt</c> <c>[batch, 2, bins,
+/// frames]</c>, outputs <c>logits</c> <c>[batch, 4, K, frames]</c> and <c>controls</c> <c>[batch, 4, frames]</c>
+/// (argmax level / (K - 1)). Dynamic batch and time axes; the same computation as the TorchSharp forward pass in
+/// evaluation mode (log compression, padding to a multiple of 4, cropping included). TorchSharp has no ONNX export;
+/// this exporter builds the graph operator by operator from the module's named parameters.
+/// </summary>
+public static class GeneratorOnnxExporter
+{
+    /// <summary>The model kind written to the metadata.</summary>
+    public const string Kind = "cqtml.generator";
+
+    /// <summary>The exporter's graph version, written to the metadata.</summary>
+    public const string Version = "1";
+
+    /// <summary>Exports the model.</summary>
+    /// <param name="model">The generator (its weights are read, its mode is not changed).</param>
+    /// <param name="cqt">The CQT parameters the model expects, recorded in the metadata.</param>
+    /// <param name="preset">A preset name for the metadata (for example "demo" or "tiny").</param>
+    /// <returns>The ONNX file's bytes.</returns>
+    public static byte[] Export(CqtVisionTransformer model, CqtOptions cqt, string preset)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(cqt);
+        GeneratorConfig config = model.Config;
+        var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        int d = config.EmbedDim, f = config.FrequencyTokens, k = config.Levels, heads = config.Heads;
+        var g = new OnnxGraph("cqt_generator");
+        string input = g.Input("cqt", OnnxGraph.Float, "batch", (long)GeneratorConfig.InputChannels, (long)config.Bins, "frames");
+
+        // log1p, then zero-pad the time axis to a multiple of 4.
+        string h = g.Node("Log", new[] { g.Node("Add", new[] { input, g.Constant(new[] { 1f }, 1) }) });
+        string shape = g.Node("Shape", new[] { input });
+        string t = g.Node("Gather", new[] { shape, g.Constant(new long[] { 3 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
+        string four = g.Constant(new long[] { GeneratorConfig.TimePatch }, 1);
+        string pad = g.Node("Mod", new[] { g.Node("Sub", new[] { four, g.Node("Mod", new[] { t, four }) }), four });
+        string pads = g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0, 0, 0 }, 7), pad }, attributes: OnnxAttribute.Int("axis", 0));
+        h = g.Node("Pad", new[] { h, pads });
+
+        // Patch embedding: [B, D, F, Tt] -> [B, F, Tt, D] + positions -> [B, F * Tt, D].
+        string tokens = g.Node("Conv", new[] { h, Weight(g, weights["patch_embed.weight"]), Weight(g, weights["patch_embed.bias"]) }, attributes: OnnxAttribute.Ints("strides", config.FrequencyPatch, GeneratorConfig.TimePatch));
+        string timeTokens = g.Node("Gather", new[] { g.Node("Shape", new[] { tokens }), g.Constant(new long[] { 3 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
+        tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 3, 1));
+        string freq = g.Node("Reshape", new[] { Weight(g, weights["pos_embed_freq"]), g.Constant(new long[] { 1, f, 1, d }, 4) });
+        string time = g.Node("Slice", new[] { Weight(g, weights["pos_embed_time"]), g.Constant(new long[] { 0 }, 1), timeTokens, g.Constant(new long[] { 0 }, 1) });
+        time = g.Node("Unsqueeze", new[] { time, g.Constant(new long[] { 0, 1 }, 2) });
+        tokens = g.Node("Add", new[] { g.Node("Add", new[] { tokens, freq }), time });
+        tokens = g.Node("Reshape", new[] { tokens, g.Constant(new long[] { 0, -1, d }, 3) });
+
+        for (int i = 0; i < config.Depth; i++)
+        {
+            string p = $"blocks.{i}.";
+            string normed = LayerNorm(g, tokens, weights[p + "norm1.weight"], weights[p + "norm1.bias"]);
+            string attended = Attention(g, normed, weights, p + "attn.", d, heads);
+            tokens = g.Node("Add", new[] { tokens, attended });
+            normed = LayerNorm(g, tokens, weights[p + "norm2.weight"], weights[p + "norm2.bias"]);
+            string hidden = Gelu(g, Linear(g, normed, weights[p + "mlp.fc1.weight"], weights[p + "mlp.fc1.bias"]));
+            tokens = g.Node("Add", new[] { tokens, Linear(g, hidden, weights[p + "mlp.fc2.weight"], weights[p + "mlp.fc2.bias"]) });
+        }
+
+        // Head: mean over frequency tokens, K levels x 4 controls x 4 frames per time token, crop to T.
+        string final = LayerNorm(g, tokens, weights["norm.weight"], weights["norm.bias"]);
+        string pooled = g.Node("ReduceMean", new[] { g.Node("Reshape", new[] { final, g.Constant(new long[] { 0, f, -1, d }, 4) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
+        string logits = Linear(g, pooled, weights["head.weight"], weights["head.bias"]);
+        logits = g.Node("Reshape", new[] { logits, g.Constant(new long[] { 0, -1, GeneratorConfig.Controls, k, GeneratorConfig.TimePatch }, 5) });
+        logits = g.Node("Transpose", new[] { logits }, attributes: OnnxAttribute.Ints("perm", 0, 2, 3, 1, 4));
+        logits = g.Node("Reshape", new[] { logits, g.Constant(new long[] { 0, GeneratorConfig.Controls, k, -1 }, 4) });
+        logits = g.Node("Slice", new[] { logits, g.Constant(new long[] { 0 }, 1), t, g.Constant(new long[] { 3 }, 1) });
+        g.Output("logits", logits, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, (long)k, "frames");
+
+        string level = g.Node("Cast", new[] { g.Node("ArgMax", new[] { logits }, attributes: new[] { OnnxAttribute.Int("axis", 2), OnnxAttribute.Int("keepdims", 0) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
+        string controls = g.Node("Mul", new[] { level, g.Constant(new[] { 1f / (k - 1) }, 1) });
+        g.Output("controls", controls, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, "frames");
+
+        return g.ToModel(new Dictionary<string, string>
+        {
+            ["model_kind"] = Kind,
+            ["model_version"] = Version,
+            ["preset"] = preset,
+            ["tokenizer"] = config.Tokenizer.ToString().ToLowerInvariant(),
+            ["embed_dim"] = d.ToString(CultureInfo.InvariantCulture),
+            ["depth"] = config.Depth.ToString(CultureInfo.InvariantCulture),
+            ["heads"] = heads.ToString(CultureInfo.InvariantCulture),
+            ["levels"] = k.ToString(CultureInfo.InvariantCulture),
+            ["sample_rate"] = cqt.SampleRate.ToString(CultureInfo.InvariantCulture),
+            ["hop_length"] = cqt.HopLength.ToString(CultureInfo.InvariantCulture),
+            ["bins"] = cqt.BinCount.ToString(CultureInfo.InvariantCulture),
+            ["bins_per_octave"] = cqt.BinsPerOctave.ToString(CultureInfo.InvariantCulture),
+            ["fmin"] = cqt.FMin.ToString("R", CultureInfo.InvariantCulture),
+            ["channels"] = cqt.Channels.ToString().ToLowerInvariant(),
+        });
+    }
+
+    private static string Weight(OnnxGraph g, Tensor tensor, bool transpose = false)
+    {
+        using var scope = NewDisposeScope();
+        Tensor source = transpose ? tensor.detach().t().contiguous() : tensor.detach().contiguous();
+        return g.Constant(source.cpu().to_type(ScalarType.Float32).data<float>().ToArray(), source.shape);
+    }
+
+    private static string Linear(OnnxGraph g, string x, Tensor weight, Tensor bias) =>
+        g.Node("Add", new[] { g.Node("MatMul", new[] { x, Weight(g, weight, transpose: true) }), Weight(g, bias) });
+
+    private static string LayerNorm(OnnxGraph g, string x, Tensor scale, Tensor bias) =>
+        g.Node("LayerNormalization", new[] { x, Weight(g, scale), Weight(g, bias) }, attributes: new[] { OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", 1e-6f) });
+
+    private static string Gelu(OnnxGraph g, string x)
+    {
+        // Exact GELU: 0.5 x (1 + erf(x / sqrt 2)).
+        string erf = g.Node("Erf", new[] { g.Node("Mul", new[] { x, g.Constant(new[] { (float)(1 / Math.Sqrt(2)) }, 1) }) });
+        return g.Node("Mul", new[] { g.Node("Mul", new[] { x, g.Constant(new[] { 0.5f }, 1) }), g.Node("Add", new[] { erf, g.Constant(new[] { 1f }, 1) }) });
+    }
+
+    private static string Attention(OnnxGraph g, string x, IReadOnlyDictionary<string, Tensor> weights, string prefix, int d, int heads)
+    {
+        int hd = d / heads;
+        string qkv = Linear(g, x, weights[prefix + "qkv.weight"], weights[prefix + "qkv.bias"]);
+        qkv = g.Node("Transpose", new[] { g.Node("Reshape", new[] { qkv, g.Constant(new long[] { 0, -1, 3, heads, hd }, 5) }) }, attributes: OnnxAttribute.Ints("perm", 2, 0, 3, 1, 4));
+        string Part(long index) => g.Node("Gather", new[] { qkv, g.Constant(new[] { index }) }, attributes: OnnxAttribute.Int("axis", 0));
+        string q = Part(0), k = Part(1), v = Part(2);
+        string scores = g.Node("Mul", new[] { g.Node("MatMul", new[] { q, g.Node("Transpose", new[] { k }, attributes: OnnxAttribute.Ints("perm", 0, 1, 3, 2)) }), g.Constant(new[] { (float)(1 / Math.Sqrt(hd)) }, 1) });
+        string mixed = g.Node("MatMul", new[] { g.Node("Softmax", new[] { scores }, attributes: OnnxAttribute.Int("axis", -1)), v });
+        mixed = g.Node("Reshape", new[] { g.Node("Transpose", new[] { mixed }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3)), g.Constant(new long[] { 0, -1, d }, 3) });
+        return Linear(g, mixed, weights[prefix + "proj.weight"], weights[prefix + "proj.bias"]);
+    }
+}

@@ -1,0 +1,83 @@
+using CqtMl.Audio.Cqt;
+using CqtMl.Torch.Export;
+using CqtMl.Torch.Generator;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace CqtMl.Torch.Tests.Export;
+
+/// <summary>The exported ONNX graph against the TorchSharp forward pass (evaluation mode).</summary>
+public class GeneratorOnnxExporterTests(ITestOutputHelper output)
+{
+    public static IEnumerable<object[]> Cases() => new[]
+    {
+        new object[] { "demo", 1, 1 }, new object[] { "demo", 1, 7 }, new object[] { "demo", 8, 344 }, new object[] { "demo", 1, 1723 },
+        new object[] { "patches", 2, 37 }, new object[] { "tiny", 1, 344 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void OnnxMatchesTorchSharp(string preset, int batch, int frames)
+    {
+        GeneratorConfig config = preset switch
+        {
+            "tiny" => GeneratorConfig.Tiny,
+            "patches" => GeneratorConfig.Demo with { Tokenizer = GeneratorTokenizer.Patches, Depth = 2 },
+            _ => GeneratorConfig.Demo,
+        };
+        torch.manual_seed(11);
+        using var model = new CqtVisionTransformer(config);
+        model.eval();
+        byte[] onnx = GeneratorOnnxExporter.Export(model, new CqtOptions(), preset);
+
+        using var x = rand(batch, 2, 84, frames) * 3;
+        float[] expectedLogits;
+        using (no_grad())
+        using (TorchSharp.torch.Tensor logits = model.forward(x))
+        {
+            expectedLogits = logits.data<float>().ToArray();
+        }
+
+        using var session = new InferenceSession(onnx);
+        var input = new DenseTensor<float>(x.data<float>().ToArray(), new[] { batch, 2, 84, frames });
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("cqt", input) });
+        var actualLogits = results.First(r => r.Name == "logits").AsTensor<float>();
+        Assert.Equal(new[] { batch, 4, config.Levels, frames }, actualLogits.Dimensions.ToArray());
+        float[] actual = actualLogits.ToArray();
+        double maxDiff = 0, maxRef = 0;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(actual[i] - expectedLogits[i]));
+            maxRef = Math.Max(maxRef, Math.Abs(expectedLogits[i]));
+        }
+
+        output.WriteLine($"{preset} batch {batch} T {frames}: max |diff| / max |ref| = {maxDiff / maxRef:E2}");
+        Assert.True(maxDiff / maxRef <= 1e-4, $"relative difference {maxDiff / maxRef:E3}");
+
+        // Controls: argmax level / (K - 1), per register and frame.
+        float[] controls = results.First(r => r.Name == "controls").AsTensor<float>().ToArray();
+        int k = config.Levels;
+        for (int b = 0; b < batch; b++)
+        {
+            for (int c = 0; c < 4; c++)
+            {
+                for (int t = 0; t < frames; t++)
+                {
+                    int best = 0;
+                    for (int level = 1; level < k; level++)
+                    {
+                        if (actual[(((b * 4) + c) * k + level) * frames + t] > actual[(((b * 4) + c) * k + best) * frames + t])
+                        {
+                            best = level;
+                        }
+                    }
+
+                    Assert.Equal(best / (float)(k - 1), controls[(((b * 4) + c) * frames) + t], 6);
+                }
+            }
+        }
+    }
+}
