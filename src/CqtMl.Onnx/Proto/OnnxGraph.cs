@@ -38,6 +38,26 @@ public sealed class OnnxGraph
         return name;
     }
 
+    /// <summary>Declares a float input that is optional: when a caller does not feed it, <paramref name="defaults"/> is used.</summary>
+    /// <param name="name">The input's name.</param>
+    /// <param name="defaults">The default value, row-major.</param>
+    /// <param name="defaultDims">The default value's shape.</param>
+    /// <param name="dims">The declared dimensions (long or symbolic string).</param>
+    /// <returns>The name.</returns>
+    public string OptionalInput(string name, float[] defaults, long[] defaultDims, params object[] dims)
+    {
+        _inputs.Add(w => ValueInfo(w, name, Float, dims));
+        byte[] raw = MemoryMarshal.AsBytes(defaults.AsSpan()).ToArray();
+        _initializers.Add(t =>
+        {
+            t.PackedInt64(1, defaultDims);
+            t.Int64(2, Float);
+            t.String(8, name);
+            t.Bytes(9, raw);
+        });
+        return name;
+    }
+
     /// <summary>Declares a graph output: renames <paramref name="value"/> through an Identity node.</summary>
     /// <param name="name">The output's name.</param>
     /// <param name="value">The value to expose.</param>

@@ -9,8 +9,9 @@ namespace CqtMl.Torch.Export;
 
 /// <summary>
 /// Writes a <see cref="CqtVisionTransformer"/> as one ONNX graph (opset 17): input <c>cqt</c> <c>[batch, 2, bins,
-/// frames]</c>, outputs <c>logits</c> <c>[batch, 4, K, frames]</c> and <c>controls</c> <c>[batch, 4, frames]</c>
-/// (argmax level / (K - 1)). Dynamic batch and time axes; the same computation as the TorchSharp forward pass in
+/// frames]</c>, optional inputs <c>gumbel</c> (noise shaped like the logits; default 0) and <c>temperature</c>
+/// (<c>[1]</c>; default 1), outputs <c>logits</c> <c>[batch, 4, K, frames]</c> and <c>controls</c>
+/// <c>[batch, 4, frames]</c> = argmax(logits / temperature + gumbel) / (K - 1). Dynamic batch and time axes; the same computation as the TorchSharp forward pass in
 /// evaluation mode (log compression, padding to a multiple of 4, cropping included). TorchSharp has no ONNX export;
 /// this exporter builds the graph operator by operator from the module's named parameters.
 /// </summary>
@@ -77,8 +78,12 @@ public static class GeneratorOnnxExporter
         logits = g.Node("Slice", new[] { logits, g.Constant(new long[] { 0 }, 1), t, g.Constant(new long[] { 3 }, 1) });
         g.Output("logits", logits, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, (long)k, "frames");
 
-        string level = g.Node("Cast", new[] { g.Node("ArgMax", new[] { logits }, attributes: new[] { OnnxAttribute.Int("axis", 2), OnnxAttribute.Int("keepdims", 0) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
-        string controls = g.Node("Mul", new[] { level, g.Constant(new[] { 1f / (k - 1) }, 1) });
+        // Controls: argmax of logits / temperature + Gumbel noise (optional inputs; defaults 1 and 0 = deterministic).
+        string gumbel = g.OptionalInput("gumbel", new[] { 0f }, new long[] { 1, 1, 1, 1 }, "noise_batch", "noise_controls", "noise_levels", "noise_frames");
+        string temperature = g.OptionalInput("temperature", new[] { 1f }, new long[] { 1 }, 1L);
+        string perturbed = g.Node("Add", new[] { g.Node("Div", new[] { logits, temperature }), gumbel });
+        string level = g.Node("Cast", new[] { g.Node("ArgMax", new[] { perturbed }, attributes: new[] { OnnxAttribute.Int("axis", 2), OnnxAttribute.Int("keepdims", 0) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
+        string controls = g.Node("Div", new[] { level, g.Constant(new[] { (float)(k - 1) }, 1) });
         g.Output("controls", controls, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, "frames");
 
         return g.ToModel(new Dictionary<string, string>

@@ -1,0 +1,56 @@
+namespace CqtMl.Onnx.Generation;
+
+/// <summary>How controls are drawn from the generator's logits.</summary>
+public enum GenerationMode
+{
+    /// <summary>The most likely level of every control and frame; identical on every run.</summary>
+    Deterministic = 0,
+
+    /// <summary>Gumbel-max sampling at a temperature, reproducible from the seed.</summary>
+    Stochastic = 1,
+}
+
+/// <summary>Generation parameters. Stochastic output is a function of (input, seed, temperature, sample index).</summary>
+public sealed record GenerationOptions
+{
+    /// <summary>Gets the mode. Default deterministic.</summary>
+    public GenerationMode Mode { get; init; } = GenerationMode.Deterministic;
+
+    /// <summary>Gets the temperature tau (> 0) of stochastic sampling. Default 1.</summary>
+    public double Temperature { get; init; } = 1.0;
+
+    /// <summary>Gets the seed of stochastic sampling. Default 0.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Gets the number of samples drawn per input. Default 1.</summary>
+    public int SampleCount { get; init; } = 1;
+
+    /// <summary>Checks the parameters.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "Unknown generation mode.");
+        }
+
+        if (!(Temperature > 0) || double.IsInfinity(Temperature))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "The temperature must be a positive, finite number.");
+        }
+
+        if (SampleCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SampleCount), SampleCount, "At least one sample is needed.");
+        }
+    }
+
+    /// <summary>
+    /// Gets the Gumbel noise for sample <paramref name="sample"/> of a batch of logits <c>[batch, 4, K, T]</c>, or
+    /// null in deterministic mode. Each sample index has its own stream (seed + sample), laid out like the logits.
+    /// </summary>
+    /// <param name="sample">The sample index.</param>
+    /// <param name="count">The number of logits.</param>
+    /// <returns>The noise or null.</returns>
+    public float[]? NoiseFor(int sample, int count) =>
+        Mode == GenerationMode.Stochastic ? GumbelNoise.Create(unchecked(Seed + (sample * 0x632BE59BD9B4E019L)), count) : null;
+}
