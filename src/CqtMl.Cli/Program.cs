@@ -36,6 +36,8 @@ public static class Program
         root.Options.Add(verbose);
         root.Subcommands.Add(CqtCommand.Create(stdout));
         root.Subcommands.Add(DemoCommand.Create(stdout));
+        root.Subcommands.Add(TrainGeneratorCommand.Create(stdout));
+        root.Subcommands.Add(GenerateCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -60,6 +62,7 @@ public static class Program
                 FileNotFoundException f => (BadInput, $"{f.FileName}: file not found"),
                 IOException or UnauthorizedAccessException => (BadInput, e.Message),
                 InvalidDataException => (BadInput, e.Message),
+                OperationCanceledException => (BadInput, "cancelled"),
                 _ => (BadInput, $"{e.GetType().Name}: {e.Message}"),
             };
             stderr.WriteLine($"cqtml: error: {message.ReplaceLineEndings(" ")}");

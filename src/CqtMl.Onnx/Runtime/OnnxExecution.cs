@@ -57,7 +57,8 @@ public static class OnnxExecution
     /// <returns>Session options (the caller disposes them).</returns>
     public static SessionOptions CreateSessionOptions(int? device)
     {
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // Errors only: the optional generator inputs (initializers that double as inputs) draw a warning per session.
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (device is int id)
         {
             options.AppendExecutionProvider_CUDA(id);

@@ -1,0 +1,73 @@
+using ScottPlot;
+
+namespace CqtMl.Plots;
+
+/// <summary>Renders training curves: loss and validation F1 per epoch, on two axes.</summary>
+public static class TrainingCurves
+{
+    /// <summary>Writes the curves as a PNG (atomically).</summary>
+    /// <param name="path">The PNG file.</param>
+    /// <param name="loss">Mean training loss per epoch.</param>
+    /// <param name="f1">Validation F1 per epoch.</param>
+    /// <param name="title">The title.</param>
+    public static void SavePng(string path, IReadOnlyList<double> loss, IReadOnlyList<double> f1, string title)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(f1);
+        var plot = new Plot();
+        double[] epochs = Enumerable.Range(1, loss.Count).Select(e => (double)e).ToArray();
+        var lossLine = plot.Add.Scatter(epochs, loss.ToArray());
+        lossLine.LegendText = "training loss";
+        var f1Line = plot.Add.Scatter(epochs, f1.ToArray());
+        f1Line.LegendText = "validation register F1";
+        f1Line.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = "F1";
+        plot.YLabel("cross-entropy");
+        plot.XLabel("epoch");
+        plot.Title(title);
+        plot.ShowLegend();
+        Save(plot, path, 900, 450);
+    }
+
+    /// <summary>Writes control curves <c>[4, T]</c> of one sample as a PNG (atomically).</summary>
+    /// <param name="path">The PNG file.</param>
+    /// <param name="controls">Controls, register-major.</param>
+    /// <param name="frames">T.</param>
+    /// <param name="framesPerSecond">Frames per second.</param>
+    /// <param name="title">The title.</param>
+    public static void SaveControlsPng(string path, ReadOnlySpan<float> controls, int frames, double framesPerSecond, string title)
+    {
+        var plot = new Plot();
+        double[] time = Enumerable.Range(0, frames).Select(t => t / framesPerSecond).ToArray();
+        string[] names = { "register 0 (< C3)", "register 1 (C3-B3)", "register 2 (C4-B4)", "register 3 (>= C5)" };
+        for (int r = 0; r < 4; r++)
+        {
+            // Offset each register so the four curves do not overlap.
+            double[] values = controls.Slice(r * frames, frames).ToArray().Select(v => v + (1.2 * r)).ToArray();
+            var line = plot.Add.SignalXY(time, values);
+            line.LegendText = names[r];
+        }
+
+        plot.XLabel("time (s)");
+        plot.YLabel("control level (offset per register)");
+        plot.Title(title);
+        plot.ShowLegend();
+        Save(plot, path, 1000, 500);
+    }
+
+    private static void Save(Plot plot, string path, int width, int height)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = $"{full}.{Guid.NewGuid():N}.tmp.png";
+        try
+        {
+            plot.SavePng(temp, width, height);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}

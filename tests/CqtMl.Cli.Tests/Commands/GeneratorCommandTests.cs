@@ -1,0 +1,72 @@
+namespace CqtMl.Cli.Tests.Commands;
+
+public class GeneratorCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cqtml-gen-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [SkippableFact]
+    public void TrainThenGenerateOnTheMusicNetFixture()
+    {
+        string? musicnet = FindMusicNet();
+        Skip.If(musicnet is null, "../shared/fixtures/musicnet is not present next to this checkout.");
+        string outDir = Path.Combine(_dir, "model");
+        var (code, stdout, err) = Cli.Run("train-generator", "--data", musicnet!, "--out", outDir, "--epochs", "1", "--steps-per-epoch", "2", "--seed", "4");
+        Assert.True(code == 0, err);
+        Assert.Contains("register F1", stdout);
+        foreach (string file in new[] { "generator.onnx", "checkpoint.bin", "metrics.json", "training-curve.png" })
+        {
+            Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+        }
+
+        string wav = Path.Combine(musicnet!, "test_data", "9004.wav");
+        string npy = Path.Combine(_dir, "controls.npy");
+        (code, _, err) = Cli.Run("generate", wav, "--model", Path.Combine(outDir, "generator.onnx"), "--out", npy, "--mode", "stochastic", "--samples", "3", "--seed", "9", "--png", Path.Combine(_dir, "controls.png"));
+        Assert.True(code == 0, err);
+        var (shape, data) = Cli.ReadNpy(npy);
+        long frames = 1 + (12L * 22050 / 64);
+        Assert.Equal(new long[] { 3, 4, frames }, shape);
+        Assert.All(data, v => Assert.InRange(v, 0f, 1f));
+
+        // Same seed, same output; the stochastic samples differ from each other.
+        string again = Path.Combine(_dir, "again.npy");
+        Assert.Equal(0, Cli.Run("generate", wav, "--model", Path.Combine(outDir, "generator.onnx"), "--out", again, "--mode", "stochastic", "--samples", "3", "--seed", "9").Code);
+        Assert.Equal(data, Cli.ReadNpy(again).Data);
+        Assert.NotEqual(data[..(int)(4 * frames)], data[(int)(4 * frames)..(int)(8 * frames)]);
+
+        // Resume continues from the checkpoint.
+        (code, stdout, err) = Cli.Run("train-generator", "--data", musicnet!, "--out", outDir, "--epochs", "2", "--steps-per-epoch", "2", "--seed", "4", "--resume");
+        Assert.True(code == 0, err);
+    }
+
+    [Fact]
+    public void GenerateReportsBadUsageAndMissingModels()
+    {
+        string wav = Path.Combine(_dir, "a.wav");
+        CqtMl.Audio.IO.WavWriter.WriteFloat32(wav, 22050, new float[2000]);
+        Assert.Equal(1, Cli.Run("generate", wav, "--model", Path.Combine(_dir, "missing.onnx"), "--out", Path.Combine(_dir, "x.npy")).Code);
+        Assert.Equal(2, Cli.Run("generate", wav, "--model", "m.onnx", "--out", "x.npy", "--temperature", "0").Code);
+        Assert.Equal(2, Cli.Run("generate", wav, "--model", "m.onnx", "--out", "x.npy", "--dropout", "0.2").Code);
+        Assert.Equal(2, Cli.Run("generate", wav, "--model", "m.onnx", "--out", "x.npy", "--mode", "wild").Code);
+        string notModel = Path.Combine(_dir, "not.onnx");
+        File.WriteAllText(notModel, "not a model");
+        var (code, _, err) = Cli.Run("generate", wav, "--model", notModel, "--out", Path.Combine(_dir, "x.npy"));
+        Assert.Equal(1, code);
+        Assert.Contains("ONNX", err);
+    }
+
+    private static string? FindMusicNet()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared", "fixtures", "musicnet");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}
