@@ -10,7 +10,8 @@ namespace CqtMl.Torch.Training;
 /// Supervised training of the generator on 4-register targets: random crops, cross-entropy over K levels, AdamW with
 /// linear warm-up and cosine decay, gradient clipping, a frame-level F1 on the validation set every epoch, progress
 /// reporting, cancellation, atomic checkpoints and resume. Sampling and dropout are seeded per global step, so a run
-/// resumed from its checkpoint ends with the same weights as an uninterrupted run on the CPU.
+/// resumed from its checkpoint ends with the same weights as an uninterrupted run on the CPU, provided nothing else
+/// in the process draws from TorchSharp's global random generator at the same time.
 /// </summary>
 public static class GeneratorTrainer
 {
