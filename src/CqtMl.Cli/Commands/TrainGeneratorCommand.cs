@@ -14,7 +14,8 @@ namespace CqtMl.Cli.Commands;
 
 /// <summary>
 /// <c>cqtml train-generator --data &lt;musicnet-root&gt; --out &lt;dir&gt;</c>: supervised training on the 4-register targets,
-/// writing generator.onnx, checkpoint.bin, metrics.json and training-curve.png.
+/// writing generator.onnx, generator.safetensors (PyTorch-loadable weights), checkpoint.bin, metrics.json and
+/// training-curve.png.
 /// </summary>
 internal static class TrainGeneratorCommand
 {
@@ -61,6 +62,7 @@ internal static class TrainGeneratorCommand
 
         byte[] onnx = GeneratorOnnxExporter.Export(model, cqt, presetName);
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "generator.onnx"), onnx);
+        GeneratorWeights.SaveSafetensors(model, Path.Combine(outDir, "generator.safetensors"));
         IReadOnlyList<TrainingExample> evaluation = validation.Count > 0 ? validation : training;
         double f1 = GeneratorTrainer.Evaluate(model, evaluation), constant = GeneratorData.BestConstantF1(evaluation);
         var metrics = new
@@ -76,7 +78,7 @@ internal static class TrainGeneratorCommand
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
         TrainingCurves.SavePng(Path.Combine(outDir, "training-curve.png"), history.Select(h => h.Loss).ToList(), history.Select(h => h.ValidationF1 ?? 0).ToList(), $"generator ({presetName}), seed {seed}");
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"register F1 {f1:F3} (best constant predictor {constant:F3}); wrote {Path.GetFullPath(outDir)}/generator.onnx, checkpoint.bin, metrics.json, training-curve.png"));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"register F1 {f1:F3} (best constant predictor {constant:F3}); wrote {Path.GetFullPath(outDir)}/generator.onnx, generator.safetensors, checkpoint.bin, metrics.json, training-curve.png"));
         return Program.Success;
     }
 

@@ -15,7 +15,7 @@ public class GeneratorCommandTests : IDisposable
         var (code, stdout, err) = Cli.Run("train-generator", "--data", musicnet!, "--out", outDir, "--epochs", "1", "--steps-per-epoch", "2", "--seed", "4");
         Assert.True(code == 0, err);
         Assert.Contains("register F1", stdout);
-        foreach (string file in new[] { "generator.onnx", "checkpoint.bin", "metrics.json", "training-curve.png" })
+        foreach (string file in new[] { "generator.onnx", "generator.safetensors", "checkpoint.bin", "metrics.json", "training-curve.png" })
         {
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         }
