@@ -52,7 +52,20 @@ public static class GeneratorOnnxExporter
         string timeTokens = g.Node("Gather", new[] { g.Node("Shape", new[] { tokens }), g.Constant(new long[] { 3 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
         tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 3, 1));
         string freq = g.Node("Reshape", new[] { Weight(g, weights["pos_embed_freq"]), g.Constant(new long[] { 1, f, 1, d }, 4) });
-        string time = g.Node("Slice", new[] { Weight(g, weights["pos_embed_time"]), g.Constant(new long[] { 0 }, 1), timeTokens, g.Constant(new long[] { 0 }, 1) });
+        string time;
+        if (config.Positions == GeneratorPositions.Sliced)
+        {
+            time = g.Node("Slice", new[] { Weight(g, weights["pos_embed_time"]), g.Constant(new long[] { 0 }, 1), timeTokens, g.Constant(new long[] { 0 }, 1) });
+        }
+        else
+        {
+            // [L, D] -> [1, D, L] -> Resize to [1, D, Tt] (linear, half_pixel: PyTorch keeps the half-pixel rule even for one output) -> [Tt, D].
+            string grid = g.Node("Unsqueeze", new[] { Weight(g, weights["pos_embed_time"], transpose: true), g.Constant(new long[] { 0 }, 1) });
+            string sizes = g.Node("Concat", new[] { g.Constant(new long[] { 1, d }, 2), timeTokens }, attributes: OnnxAttribute.Int("axis", 0));
+            string resized = g.Node("Resize", new[] { grid, string.Empty, string.Empty, sizes }, attributes: new[] { OnnxAttribute.String("mode", "linear"), OnnxAttribute.String("coordinate_transformation_mode", "half_pixel") });
+            time = g.Node("Transpose", new[] { g.Node("Squeeze", new[] { resized, g.Constant(new long[] { 0 }, 1) }) }, attributes: OnnxAttribute.Ints("perm", 1, 0));
+        }
+
         time = g.Node("Unsqueeze", new[] { time, g.Constant(new long[] { 0, 1 }, 2) });
         tokens = g.Node("Add", new[] { g.Node("Add", new[] { tokens, freq }), time });
         tokens = g.Node("Reshape", new[] { tokens, g.Constant(new long[] { 0, -1, d }, 3) });
@@ -92,6 +105,7 @@ public static class GeneratorOnnxExporter
             ["model_version"] = Version,
             ["preset"] = preset,
             ["tokenizer"] = config.Tokenizer.ToString().ToLowerInvariant(),
+            ["positions"] = config.Positions.ToString().ToLowerInvariant(),
             ["embed_dim"] = d.ToString(CultureInfo.InvariantCulture),
             ["depth"] = config.Depth.ToString(CultureInfo.InvariantCulture),
             ["heads"] = heads.ToString(CultureInfo.InvariantCulture),

@@ -42,6 +42,19 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>Gets the architecture.</summary>
     public GeneratorConfig Config { get; }
 
+    /// <summary>The time positions of <paramref name="timeTokens"/> tokens: table rows, or the table resampled linearly.</summary>
+    private Tensor TimePositions(long timeTokens)
+    {
+        if (Config.Positions == GeneratorPositions.Sliced)
+        {
+            return pos_embed_time.narrow(0, 0, timeTokens);
+        }
+
+        // [L, D] -> [1, D, L] -> linear (half-pixel, as PyTorch's align_corners=False) -> [1, D, T] -> [T, D].
+        Tensor grid = pos_embed_time.t().unsqueeze(0);
+        return nn.functional.interpolate(grid, size: new[] { timeTokens }, mode: InterpolationMode.Linear, align_corners: false).squeeze(0).t();
+    }
+
     /// <summary>Computes the logits.</summary>
     /// <param name="x">CQT magnitudes <c>[B, 2, bins, T]</c>, T at least 1.</param>
     /// <returns>Logits <c>[B, 4, K, T]</c>.</returns>
@@ -57,7 +70,7 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         long b = x.shape[0], t = x.shape[3];
         long padded = (t + GeneratorConfig.TimePatch - 1) / GeneratorConfig.TimePatch * GeneratorConfig.TimePatch;
         long timeTokens = padded / GeneratorConfig.TimePatch;
-        if (timeTokens > Config.MaxTimeTokens)
+        if (Config.Positions == GeneratorPositions.Sliced && timeTokens > Config.MaxTimeTokens)
         {
             throw new ArgumentException($"{t} frames exceed the time-position table ({Config.MaxTimeTokens * GeneratorConfig.TimePatch} frames).", nameof(x));
         }
@@ -71,7 +84,7 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         // [B, D, F, Tt] -> [B, F, Tt, D], plus frequency and time positions.
         int f = Config.FrequencyTokens, d = Config.EmbedDim;
         Tensor tokens = patch_embed.forward(h).permute(0, 2, 3, 1);
-        tokens = tokens + pos_embed_freq.reshape(1, f, 1, d) + pos_embed_time.narrow(0, 0, timeTokens).reshape(1, 1, timeTokens, d);
+        tokens = tokens + pos_embed_freq.reshape(1, f, 1, d) + TimePositions(timeTokens).reshape(1, 1, timeTokens, d);
         tokens = pos_drop.forward(tokens.reshape(b, f * timeTokens, d));
         foreach (TransformerBlock block in blocks)
         {

@@ -10,6 +10,16 @@ public enum GeneratorTokenizer
     Patches = 1,
 }
 
+/// <summary>How the time position of a token is encoded.</summary>
+public enum GeneratorPositions
+{
+    /// <summary>Rows 0..T-1 of a long learned table (<see cref="GeneratorConfig.MaxTimeTokens"/> rows). The default.</summary>
+    Sliced = 0,
+
+    /// <summary>A learned table of <see cref="GeneratorConfig.MaxTimeTokens"/> rows linearly resampled to T (timm style, any length).</summary>
+    Interpolated = 1,
+}
+
 /// <summary>
 /// The generator's architecture (DESIGN.md): a ViT over CQT tokens with a per-frame, per-register categorical head.
 /// </summary>
@@ -22,7 +32,8 @@ public enum GeneratorTokenizer
 /// <param name="Bins">CQT bins (input height).</param>
 /// <param name="MaxTimeTokens">Rows of the learned time-position table (frames / 4).</param>
 /// <param name="Dropout">Dropout probability used in training (and for inference-time dropout when asked).</param>
-public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1)
+/// <param name="Positions">Sliced (default) or interpolated time positions.</param>
+public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1, GeneratorPositions Positions = GeneratorPositions.Sliced)
 {
     /// <summary>Frames per token.</summary>
     public const int TimePatch = 4;

@@ -16,6 +16,7 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
     {
         new object[] { "demo", 1, 1 }, new object[] { "demo", 1, 7 }, new object[] { "demo", 8, 344 }, new object[] { "demo", 1, 1723 },
         new object[] { "patches", 2, 37 }, new object[] { "tiny", 1, 344 },
+        new object[] { "interpolated", 1, 1 }, new object[] { "interpolated", 2, 345 }, new object[] { "interpolated", 1, 20_000 },
     };
 
     [Theory]
@@ -26,6 +27,7 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
         {
             "tiny" => GeneratorConfig.Tiny,
             "patches" => GeneratorConfig.Demo with { Tokenizer = GeneratorTokenizer.Patches, Depth = 2 },
+            "interpolated" => GeneratorConfig.Demo with { Positions = GeneratorPositions.Interpolated, MaxTimeTokens = 64, Depth = 1 },
             _ => GeneratorConfig.Demo,
         };
         torch.manual_seed(11);
