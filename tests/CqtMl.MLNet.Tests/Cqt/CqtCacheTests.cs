@@ -83,6 +83,40 @@ public class CqtCacheTests : IDisposable
         }
     }
 
+    [Fact]
+    public void TwoProcessesFillingTheCacheAtOnceAgree()
+    {
+        var ml = new MLContext(seed: 1);
+        string audio = Path.Combine(_dir, "long.wav");
+        WavWriter.WriteFloat32(audio, 44100, CqtEstimatorTests.Tone(44100, 44100 * 20, 220));
+        string folder = Path.Combine(_dir, "shared-cache");
+        IDataView data = ml.Data.LoadFromEnumerable(new[] { new CqtEstimatorTests.PathRow { Audio = audio } });
+        var model = ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Audio", CacheDirectory = folder }).Fit(data);
+        string zip = Path.Combine(_dir, "cached.zip");
+        ml.Model.Save(model, data.Schema, zip);
+
+        var processes = Enumerable.Range(0, 2).Select(i =>
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (string arg in new[] { CqtEstimatorTests.ModelRunner(), zip, audio, "Cqt", Path.Combine(_dir, $"out{i}.f32") })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            return System.Diagnostics.Process.Start(start)!;
+        }).ToList();
+        foreach (var process in processes)
+        {
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, errors);
+        }
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "out0.f32")), File.ReadAllBytes(Path.Combine(_dir, "out1.f32")));
+        Assert.Single(Directory.GetFiles(folder, "*.cqt", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+    }
+
     private string WriteAudio(string name, double frequency)
     {
         string path = Path.Combine(_dir, name);

@@ -95,11 +95,7 @@ public class CqtEstimatorTests : IDisposable
         string zip = Path.Combine(_dir, "fresh.zip"), output = Path.Combine(_dir, "fresh.f32");
         _ml.Model.Save(model, data.Schema, zip);
 
-        // tests/CqtMl.MLNet.Tests/bin/<configuration>/net10.0 -> tests/CqtMl.MLNet.ModelRunner/bin/<configuration>/net10.0
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
-        string configuration = testBin.Parent!.Name;
-        string runner = Path.Combine(testBin.Parent.Parent!.Parent!.Parent!.FullName, "CqtMl.MLNet.ModelRunner", "bin", configuration, testBin.Name, "CqtMl.MLNet.ModelRunner.dll");
-        Assert.True(File.Exists(runner), $"model runner not built at {runner}");
+        string runner = ModelRunner();
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string arg in new[] { runner, zip, wav, "Features", output })
         {
@@ -262,6 +258,17 @@ public class CqtEstimatorTests : IDisposable
         Assert.Equal(0, produced);
         Assert.Equal(3, transformed.GetColumn<float[]>("Cqt").Count());
         Assert.True(produced >= 3);
+    }
+
+    /// <summary>The fresh-process model runner, built next to this test project.</summary>
+    internal static string ModelRunner()
+    {
+        // tests/CqtMl.MLNet.Tests/bin/<configuration>/net10.0 -> tests/CqtMl.MLNet.ModelRunner/bin/<configuration>/net10.0
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
+        string configuration = testBin.Parent!.Name;
+        string runner = Path.Combine(testBin.Parent.Parent!.Parent!.Parent!.FullName, "CqtMl.MLNet.ModelRunner", "bin", configuration, testBin.Name, "CqtMl.MLNet.ModelRunner.dll");
+        Assert.True(File.Exists(runner), $"model runner not built at {runner}");
+        return runner;
     }
 
     /// <summary>SchemaShape.Create is internal to ML.NET (its own pipelines call it); reach it the same way.</summary>
