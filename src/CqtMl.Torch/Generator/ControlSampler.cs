@@ -25,7 +25,8 @@ public static class ControlSampler
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor logits = model.forward(cqt);
+        Device device = model.parameters().First().device;
+        Tensor logits = model.forward(cqt.to(device)).cpu();
         long b = logits.shape[0], k = logits.shape[2], t = logits.shape[3];
         var controls = new float[options.SampleCount * b * GeneratorConfig.Controls * t];
         Tensor scaled = logits / options.Temperature;

@@ -45,6 +45,9 @@ public static class GeneratorTrainer
             }
         }
 
+        // CUDA when TorchSharp reports it (a CUDA TorchSharp bundle on a GPU machine), otherwise the CPU (float32).
+        Device device = TorchRuntime.DefaultDevice;
+        model.to(device);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         int totalSteps = options.Epochs * options.StepsPerEpoch, warmup = (int)(options.WarmupFraction * totalSteps);
         int step = 0;
@@ -69,7 +72,7 @@ public static class GeneratorTrainer
                     group.LearningRate = lr;
                 }
 
-                double loss = Step(model, optimizer, training, options, step, bins, k);
+                double loss = Step(model, optimizer, training, options, step, bins, k, device);
                 step++;
                 epochLoss += loss;
                 epochSteps++;
@@ -110,7 +113,7 @@ public static class GeneratorTrainer
         return RegisterMetrics.F1(predicted.ToArray(), targets.ToArray());
     }
 
-    private static double Step(CqtVisionTransformer model, AdamW optimizer, IReadOnlyList<TrainingExample> training, GeneratorTrainingOptions options, int step, int bins, int k)
+    private static double Step(CqtVisionTransformer model, AdamW optimizer, IReadOnlyList<TrainingExample> training, GeneratorTrainingOptions options, int step, int bins, int k, Device device)
     {
         using var scope = NewDisposeScope();
         model.train();
@@ -141,8 +144,8 @@ public static class GeneratorTrainer
         }
 
         optimizer.zero_grad();
-        Tensor logits = model.forward(tensor(x, options.BatchSize, 2, bins, crop));
-        Tensor loss = nn.functional.cross_entropy(logits.permute(0, 1, 3, 2).reshape(-1, k), tensor(y));
+        Tensor logits = model.forward(tensor(x, options.BatchSize, 2, bins, crop).to(device));
+        Tensor loss = nn.functional.cross_entropy(logits.permute(0, 1, 3, 2).reshape(-1, k), tensor(y).to(device));
         loss.backward();
         nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
         optimizer.step();
