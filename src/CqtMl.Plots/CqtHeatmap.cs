@@ -31,18 +31,7 @@ public static class CqtHeatmap
         }
 
         Plot plot = Render(magnitude, bins, frames, framesPerSecond, fmin, binsPerOctave, title, width);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".{Guid.NewGuid():N}.tmp.png";
-        try
-        {
-            plot.SavePng(temp, width, height);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        PngFile.Save(plot, path, width, height);
     }
 
     /// <summary>Renders the heatmap as PNG bytes (for notebooks: <c>display(HTML(CqtHeatmap.ToHtml(...)))</c>).</summary>

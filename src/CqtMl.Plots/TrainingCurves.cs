@@ -26,7 +26,7 @@ public static class TrainingCurves
         plot.XLabel("epoch");
         plot.Title(title);
         plot.ShowLegend();
-        Save(plot, path, 900, 450);
+        PngFile.Save(plot, path, 900, 450);
     }
 
     /// <summary>Writes control curves <c>[4, T]</c> of one sample as a PNG (atomically).</summary>
@@ -52,22 +52,6 @@ public static class TrainingCurves
         plot.YLabel("control level (offset per register)");
         plot.Title(title);
         plot.ShowLegend();
-        Save(plot, path, 1000, 500);
-    }
-
-    private static void Save(Plot plot, string path, int width, int height)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.{Guid.NewGuid():N}.tmp.png";
-        try
-        {
-            plot.SavePng(temp, width, height);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        PngFile.Save(plot, path, 1000, 500);
     }
 }

@@ -34,34 +34,24 @@ public static class WavWriter
         "data"u8.CopyTo(header.AsSpan(36));
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), (uint)dataBytes);
 
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, temp =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+            stream.Write(header);
+            var frame = new byte[4 * n * Math.Min(frames, 4096)];
+            for (int start = 0; start < frames; start += 4096)
             {
-                stream.Write(header);
-                var frame = new byte[4 * n * Math.Min(frames, 4096)];
-                for (int start = 0; start < frames; start += 4096)
+                int count = Math.Min(4096, frames - start);
+                for (int i = 0; i < count; i++)
                 {
-                    int count = Math.Min(4096, frames - start);
-                    for (int i = 0; i < count; i++)
+                    for (int c = 0; c < n; c++)
                     {
-                        for (int c = 0; c < n; c++)
-                        {
-                            BinaryPrimitives.WriteSingleLittleEndian(frame.AsSpan(4 * ((i * n) + c)), channels[c][start + i]);
-                        }
+                        BinaryPrimitives.WriteSingleLittleEndian(frame.AsSpan(4 * ((i * n) + c)), channels[c][start + i]);
                     }
-
-                    stream.Write(frame, 0, 4 * n * count);
                 }
-            }
 
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+                stream.Write(frame, 0, 4 * n * count);
+            }
+        });
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CqtMl.Audio.Cqt;
+using CqtMl.Audio.IO;
 using CqtMl.MLNet;
 using CqtMl.Plots;
 using CqtMl.Torch;

@@ -1,3 +1,4 @@
+using CqtMl.Audio.IO;
 using CqtMl.Torch.Generator;
 using TorchSharp.PyBridge;
 
@@ -17,18 +18,7 @@ public static class GeneratorWeights
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            model.save_safetensors(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        AtomicFile.Write(path, temp => model.save_safetensors(temp));
     }
 
     /// <summary>Loads weights saved by <see cref="SaveSafetensors"/> (or by PyTorch with the same names and shapes).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CqtMl.Audio.IO;
 using CqtMl.Torch.Generator;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -16,38 +17,27 @@ internal static class Checkpoint
 
     public static void Save(string path, CqtVisionTransformer model, AdamW optimizer, int step, IReadOnlyList<TrainingProgress> history)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, temp =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new BinaryWriter(stream))
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+            using var writer = new BinaryWriter(stream);
+            writer.Write(Magic);
+            writer.Write(step);
+            writer.Write(history.Count);
+            foreach (TrainingProgress h in history)
             {
-                writer.Write(Magic);
-                writer.Write(step);
-                writer.Write(history.Count);
-                foreach (TrainingProgress h in history)
-                {
-                    writer.Write(h.Epoch);
-                    writer.Write(h.Step);
-                    writer.Write(h.Loss);
-                    writer.Write(h.LearningRate);
-                    writer.Write(h.ValidationF1 ?? double.NaN);
-                }
-
-                model.save(writer);
-                optimizer.save_state_dict(writer);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
+                writer.Write(h.Epoch);
+                writer.Write(h.Step);
+                writer.Write(h.Loss);
+                writer.Write(h.LearningRate);
+                writer.Write(h.ValidationF1 ?? double.NaN);
             }
 
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        });
     }
 
     public static int Load(string path, CqtVisionTransformer model, AdamW optimizer, List<TrainingProgress> history)
