@@ -34,6 +34,27 @@ public sealed class AudioData
     /// <summary>Gets the duration in seconds.</summary>
     public double Duration => (double)FrameCount / SampleRate;
 
+    /// <summary>Returns this audio at <paramref name="sampleRate"/>: itself when the rate already matches, otherwise every
+    /// channel resampled (zero delay, band-limited; see <see cref="Resampling.Resampler"/>), channels in parallel.</summary>
+    /// <param name="sampleRate">The target rate in Hz.</param>
+    /// <returns>The audio at the target rate.</returns>
+    public AudioData ResampledTo(int sampleRate)
+    {
+        if (sampleRate == SampleRate)
+        {
+            return this;
+        }
+
+        var resampler = new Resampling.Resampler(SampleRate, sampleRate);
+        var channels = new float[ChannelCount][];
+        Parallel.For(0, ChannelCount, c =>
+        {
+            channels[c] = new float[resampler.OutputLength(Channels[c].Length)];
+            resampler.Compute(Channels[c], 0, 0, channels[c]);
+        });
+        return new AudioData(sampleRate, channels);
+    }
+
     /// <summary>Returns the mean of all channels.</summary>
     /// <returns>A new mono signal.</returns>
     public float[] MixToMono() => ChannelCount == 1 ? (float[])Channels[0].Clone() : Cqt.CqtExtractor.MixToMono(Channels);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using CqtMl.Audio.Cqt;
 using CqtMl.Audio.Decoding;
 using CqtMl.Audio.IO;
-using CqtMl.Audio.Resampling;
 using CqtMl.Plots;
 
 namespace CqtMl.Cli.Commands;
@@ -33,12 +32,7 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
     public CqtTimings RunTimed(int repeats)
     {
         var clock = Stopwatch.StartNew();
-        AudioData audio = AudioDecoder.Decode(input);
-        float[][] channels = audio.Channels;
-        if (audio.SampleRate != options.SampleRate)
-        {
-            channels = channels.AsParallel().AsOrdered().Select(c => Resampler.Resample(c, audio.SampleRate, options.SampleRate)).ToArray();
-        }
+        float[][] channels = AudioDecoder.Decode(input).ResampledTo(options.SampleRate).Channels;
 
         double decodeSeconds = clock.Elapsed.TotalSeconds;
         float[] tensor = _extractor.ComputeTensor(channels);

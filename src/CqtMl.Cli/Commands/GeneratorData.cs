@@ -1,6 +1,5 @@
 using CqtMl.Audio.Cqt;
 using CqtMl.Audio.Decoding;
-using CqtMl.Audio.Resampling;
 using CqtMl.MLNet;
 using CqtMl.Torch.Training;
 
@@ -22,9 +21,8 @@ internal static class GeneratorData
 
     public static TrainingExample FromFile(string path, CqtExtractor extractor, MusicNetRecording? labels = null)
     {
-        AudioData audio = AudioDecoder.Decode(path);
         int rate = extractor.Options.SampleRate;
-        float[][] channels = audio.Channels.Take(2).Select(c => audio.SampleRate == rate ? c : Resampler.Resample(c, audio.SampleRate, rate)).ToArray();
+        float[][] channels = AudioDecoder.Decode(path).ResampledTo(rate).Channels;
         float[] tensor = extractor.ComputeTensor(channels);
         int frames = extractor.Options.FrameCount(channels[0].Length);
         float[] targets = labels is null ? new float[4 * frames] : RegisterTargets.Compute(labels, frames, rate, extractor.Options.HopLength);

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using CqtMl.Audio.Cqt;
 using CqtMl.Audio.Decoding;
-using CqtMl.Audio.Resampling;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
@@ -81,14 +80,8 @@ public sealed class CachedCqtMapping : CustomMappingFactory<CachedCqtMapping.Inp
 
     private static float[] Compute(string path, CqtOptions options, double? maxDuration)
     {
-        AudioData audio = AudioDecoder.Decode(path);
-        float[][] channels = audio.Channels.Take(2)
-            .Select(c => audio.SampleRate == options.SampleRate ? c : Resampler.Resample(c, audio.SampleRate, options.SampleRate))
-            .ToArray();
-        if (options.Channels == CqtChannels.Complex && audio.ChannelCount > 1)
-        {
-            channels = new[] { CqtExtractor.MixToMono(audio.Channels.Select(c => audio.SampleRate == options.SampleRate ? c : Resampler.Resample(c, audio.SampleRate, options.SampleRate)).ToArray()) };
-        }
+        // ComputeTensor takes the first two channels (stereo) or mixes them all (complex).
+        float[][] channels = AudioDecoder.Decode(path).ResampledTo(options.SampleRate).Channels;
 
         if (maxDuration is double seconds)
         {
