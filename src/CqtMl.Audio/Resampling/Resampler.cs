@@ -1,3 +1,4 @@
+using CqtMl.Audio.Dsp;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -43,12 +44,11 @@ public sealed class Resampler
         double lowerNyquist = Math.Min(sourceRate, targetRate) / 2.0;
         double cutoff = 0.5 * (1 + PassbandEdge) * lowerNyquist / sourceRate;
         double transition = (1 - PassbandEdge) * lowerNyquist / sourceRate;
-        double beta = 0.1102 * (AttenuationDb - 8.7);
-        int length = (int)Math.Ceiling((AttenuationDb - 7.95) / (2.285 * 2 * Math.PI * transition)) + 1;
+        double beta = Kaiser.Beta(AttenuationDb);
+        int length = (int)Math.Ceiling(Kaiser.Order(AttenuationDb, transition)) + 1;
         HalfWidth = (length + 1) / 2;
         _tapsPerPhase = (2 * HalfWidth + Lanes - 1) / Lanes * Lanes;
         _taps = new float[Up * _tapsPerPhase];
-        double i0Beta = BesselI0(beta);
         for (int p = 0; p < Up; p++)
         {
             // Phase p: output instant at fraction p / Up of an input sample past input index i0; tap k reads i0 - K + 1 + k.
@@ -66,7 +66,7 @@ public sealed class Resampler
 
                 double arg = 2 * cutoff * tau;
                 double sinc = arg == 0 ? 1 : Math.Sin(Math.PI * arg) / (Math.PI * arg);
-                phase[k] = 2 * cutoff * sinc * BesselI0(beta * Math.Sqrt(1 - x * x)) / i0Beta;
+                phase[k] = 2 * cutoff * sinc * Kaiser.Window(x, beta);
                 sum += phase[k];
             }
 
@@ -172,16 +172,4 @@ public sealed class Resampler
     internal long EndInputFor(long output) => (output * Down / Up) - HalfWidth + 1 + _tapsPerPhase;
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
-
-    private static double BesselI0(double x)
-    {
-        double sum = 1, term = 1, q = x * x / 4;
-        for (int k = 1; k < 200 && term > 1e-17 * sum; k++)
-        {
-            term *= q / ((double)k * k);
-            sum += term;
-        }
-
-        return sum;
-    }
 }

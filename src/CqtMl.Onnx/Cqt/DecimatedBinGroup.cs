@@ -1,4 +1,5 @@
 using CqtMl.Audio.Cqt;
+using CqtMl.Audio.Dsp;
 
 namespace CqtMl.Onnx.Cqt;
 
@@ -30,16 +31,16 @@ internal sealed class DecimatedBinGroup
             double pass = bins.Max(b => PassBand(b.Kernel, sr));
             double transition = (sr / (double)factor) - (2 * pass);
             double cutoff = sr / (2.0 * factor);
-            double beta = 0.1102 * (AttenuationDb - 8.7);
-            int half = (int)Math.Ceiling((AttenuationDb - 7.95) / (2.285 * 2 * Math.PI * transition / sr) / 2) + 1;
+            double beta = Kaiser.Beta(AttenuationDb);
+            int half = (int)Math.Ceiling(Kaiser.Order(AttenuationDb, transition / sr) / 2) + 1;
             Lowpass = new double[(2 * half) + 1];
-            double i0 = BesselI0(beta), sum = 0;
+            double sum = 0;
             for (int k = -half; k <= half; k++)
             {
                 double x = (double)k / (half + 1);
                 double arg = 2 * cutoff / sr * k;
                 double sinc = k == 0 ? 1 : Math.Sin(Math.PI * arg) / (Math.PI * arg);
-                double value = 2 * cutoff / sr * sinc * BesselI0(beta * Math.Sqrt(1 - (x * x))) / i0;
+                double value = 2 * cutoff / sr * sinc * Kaiser.Window(x, beta);
                 Lowpass[k + half] = value;
                 sum += value;
             }
@@ -98,16 +99,4 @@ internal sealed class DecimatedBinGroup
     public static double PassBand(CqtKernel kernel, int sampleRate) => kernel.Frequency + (BandHalfWidth * sampleRate / kernel.Length);
 
     private static int FloorDiv(int a, int b) => (int)Math.Floor((double)a / b);
-
-    private static double BesselI0(double x)
-    {
-        double sum = 1, term = 1, q = x * x / 4;
-        for (int k = 1; k < 300 && term > 1e-17 * sum; k++)
-        {
-            term *= q / ((double)k * k);
-            sum += term;
-        }
-
-        return sum;
-    }
 }
