@@ -129,28 +129,6 @@ public static class CqtOnnxModel
         return graph.ToModel(Metadata(options, input, maxDurationSeconds));
     }
 
-    /// <summary>Reads the CQT parameters back from a model's metadata.</summary>
-    /// <param name="metadata">The model's custom metadata.</param>
-    /// <returns>The options the model computes.</returns>
-    public static CqtOptions ReadOptions(IReadOnlyDictionary<string, string> metadata)
-    {
-        ArgumentNullException.ThrowIfNull(metadata);
-        if (!metadata.TryGetValue("model_kind", out string? kind) || kind != Kind)
-        {
-            throw new InvalidDataException($"Not a CQT model (model_kind '{kind}').");
-        }
-
-        return new CqtOptions
-        {
-            SampleRate = int.Parse(metadata["sample_rate"], CultureInfo.InvariantCulture),
-            HopLength = int.Parse(metadata["hop_length"], CultureInfo.InvariantCulture),
-            BinCount = int.Parse(metadata["bins"], CultureInfo.InvariantCulture),
-            BinsPerOctave = int.Parse(metadata["bins_per_octave"], CultureInfo.InvariantCulture),
-            FMin = double.Parse(metadata["fmin"], CultureInfo.InvariantCulture),
-            Channels = Enum.Parse<CqtChannels>(metadata["channels"], ignoreCase: true),
-        };
-    }
-
     internal static List<DecimatedBinGroup> Plan(CqtOptions options)
     {
         int hop = options.HopLength, sr = options.SampleRate;
@@ -227,19 +205,32 @@ public static class CqtOnnxModel
         return graph.Node("Conv", new[] { window, kernel });
     }
 
-    private static Dictionary<string, string> Metadata(CqtOptions options, CqtOnnxInput input, double? maxDuration) => new()
+    /// <summary>Describes CQT parameters as ONNX metadata entries (every model that takes or makes a CQT records them).</summary>
+    /// <param name="options">The CQT parameters.</param>
+    /// <returns>sample_rate, hop_length, bins, bins_per_octave, fmin and channels.</returns>
+    public static Dictionary<string, string> CqtMetadata(CqtOptions options)
     {
-        ["model_kind"] = Kind,
-        ["model_version"] = Version,
-        ["sample_rate"] = options.SampleRate.ToString(CultureInfo.InvariantCulture),
-        ["hop_length"] = options.HopLength.ToString(CultureInfo.InvariantCulture),
-        ["bins"] = options.BinCount.ToString(CultureInfo.InvariantCulture),
-        ["bins_per_octave"] = options.BinsPerOctave.ToString(CultureInfo.InvariantCulture),
-        ["fmin"] = options.FMin.ToString("R", CultureInfo.InvariantCulture),
-        ["channels"] = options.Channels.ToString().ToLowerInvariant(),
-        ["input"] = input.ToString(),
-        ["max_duration_seconds"] = maxDuration?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
-    };
+        ArgumentNullException.ThrowIfNull(options);
+        return new Dictionary<string, string>
+        {
+            ["sample_rate"] = options.SampleRate.ToString(CultureInfo.InvariantCulture),
+            ["hop_length"] = options.HopLength.ToString(CultureInfo.InvariantCulture),
+            ["bins"] = options.BinCount.ToString(CultureInfo.InvariantCulture),
+            ["bins_per_octave"] = options.BinsPerOctave.ToString(CultureInfo.InvariantCulture),
+            ["fmin"] = options.FMin.ToString("R", CultureInfo.InvariantCulture),
+            ["channels"] = options.Channels.ToString().ToLowerInvariant(),
+        };
+    }
+
+    private static Dictionary<string, string> Metadata(CqtOptions options, CqtOnnxInput input, double? maxDuration)
+    {
+        Dictionary<string, string> metadata = CqtMetadata(options);
+        metadata["model_kind"] = Kind;
+        metadata["model_version"] = Version;
+        metadata["input"] = input.ToString();
+        metadata["max_duration_seconds"] = maxDuration?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty;
+        return metadata;
+    }
 
     private static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 }

@@ -47,14 +47,7 @@ public sealed class OnnxGraph
     public string OptionalInput(string name, float[] defaults, long[] defaultDims, params object[] dims)
     {
         _inputs.Add(w => ValueInfo(w, name, Float, dims));
-        byte[] raw = MemoryMarshal.AsBytes(defaults.AsSpan()).ToArray();
-        _initializers.Add(t =>
-        {
-            t.PackedInt64(1, defaultDims);
-            t.Int64(2, Float);
-            t.String(8, name);
-            t.Bytes(9, raw);
-        });
+        AddInitializer(name, Float, MemoryMarshal.AsBytes(defaults.AsSpan()).ToArray(), defaultDims);
         return name;
     }
 
@@ -167,6 +160,12 @@ public sealed class OnnxGraph
     private string Initializer(int type, byte[] raw, long[] dims)
     {
         string name = $"const_{_counter++}";
+        AddInitializer(name, type, raw, dims);
+        return name;
+    }
+
+    private void AddInitializer(string name, int type, byte[] raw, long[] dims)
+    {
         _initializers.Add(t =>
         {
             t.PackedInt64(1, dims);
@@ -174,7 +173,6 @@ public sealed class OnnxGraph
             t.String(8, name);
             t.Bytes(9, raw);
         });
-        return name;
     }
 
     private static void ValueInfo(ProtoWriter w, string name, int elementType, object[] dims)

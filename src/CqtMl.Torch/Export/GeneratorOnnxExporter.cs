@@ -1,5 +1,6 @@
 using System.Globalization;
 using CqtMl.Audio.Cqt;
+using CqtMl.Onnx.Cqt;
 using CqtMl.Onnx.Proto;
 using CqtMl.Torch.Generator;
 using TorchSharp;
@@ -99,24 +100,17 @@ public static class GeneratorOnnxExporter
         string controls = g.Node("Div", new[] { level, g.Constant(new[] { (float)(k - 1) }, 1) });
         g.Output("controls", controls, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, "frames");
 
-        return g.ToModel(new Dictionary<string, string>
-        {
-            ["model_kind"] = Kind,
-            ["model_version"] = Version,
-            ["preset"] = preset,
-            ["tokenizer"] = config.Tokenizer.ToString().ToLowerInvariant(),
-            ["positions"] = config.Positions.ToString().ToLowerInvariant(),
-            ["embed_dim"] = d.ToString(CultureInfo.InvariantCulture),
-            ["depth"] = config.Depth.ToString(CultureInfo.InvariantCulture),
-            ["heads"] = heads.ToString(CultureInfo.InvariantCulture),
-            ["levels"] = k.ToString(CultureInfo.InvariantCulture),
-            ["sample_rate"] = cqt.SampleRate.ToString(CultureInfo.InvariantCulture),
-            ["hop_length"] = cqt.HopLength.ToString(CultureInfo.InvariantCulture),
-            ["bins"] = cqt.BinCount.ToString(CultureInfo.InvariantCulture),
-            ["bins_per_octave"] = cqt.BinsPerOctave.ToString(CultureInfo.InvariantCulture),
-            ["fmin"] = cqt.FMin.ToString("R", CultureInfo.InvariantCulture),
-            ["channels"] = cqt.Channels.ToString().ToLowerInvariant(),
-        });
+        Dictionary<string, string> metadata = CqtOnnxModel.CqtMetadata(cqt);
+        metadata["model_kind"] = Kind;
+        metadata["model_version"] = Version;
+        metadata["preset"] = preset;
+        metadata["tokenizer"] = config.Tokenizer.ToString().ToLowerInvariant();
+        metadata["positions"] = config.Positions.ToString().ToLowerInvariant();
+        metadata["embed_dim"] = d.ToString(CultureInfo.InvariantCulture);
+        metadata["depth"] = config.Depth.ToString(CultureInfo.InvariantCulture);
+        metadata["heads"] = heads.ToString(CultureInfo.InvariantCulture);
+        metadata["levels"] = k.ToString(CultureInfo.InvariantCulture);
+        return g.ToModel(metadata);
     }
 
     private static string Weight(OnnxGraph g, Tensor tensor, bool transpose = false)
