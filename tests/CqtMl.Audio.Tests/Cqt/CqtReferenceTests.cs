@@ -1,6 +1,5 @@
 using System.Text.Json;
 using CqtMl.Audio.Cqt;
-using CqtMl.Audio.Tests.Support;
 
 namespace CqtMl.Audio.Tests.Cqt;
 

@@ -1,5 +1,4 @@
 using CqtMl.Audio.Decoding;
-using CqtMl.Audio.Tests.Support;
 
 namespace CqtMl.Audio.Tests.Decoding;
 

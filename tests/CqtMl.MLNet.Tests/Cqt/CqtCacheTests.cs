@@ -79,7 +79,7 @@ public class CqtCacheTests : IDisposable
         for (int i = 0; i < files.Length; i++)
         {
             Assert.Equal(first[i], second[i]);
-            Assert.True(CqtEstimatorTests.RelativeL2(first[i], reference[i]) < 1e-4);
+            Assert.True(Metrics.RelativeL2(first[i], reference[i]) < 1e-4);
         }
     }
 

@@ -27,7 +27,7 @@ public class CqtEstimatorTests : IDisposable
         {
             float[] expected = engine.ComputeTensor(new[] { rows[i].Pcm });
             Assert.Equal(expected.Length, outputs[i].Length);
-            Assert.True(RelativeL2(outputs[i], expected) < 1e-4);
+            Assert.True(Metrics.RelativeL2(outputs[i], expected) < 1e-4);
         }
     }
 
@@ -42,7 +42,7 @@ public class CqtEstimatorTests : IDisposable
         IDataView transformed = model.Transform(data);
         float[] actual = transformed.GetColumn<float[]>("Cqt").Single();
         float[] expected = new CqtExtractor().ComputeTensor(new[] { Resampler.Resample(left, 44100, 22050), Resampler.Resample(right, 44100, 22050) });
-        Assert.True(RelativeL2(actual, expected) < 1e-4);
+        Assert.True(Metrics.RelativeL2(actual, expected) < 1e-4);
         Assert.Null(transformed.Schema.GetColumnOrNull(AudioDecodingMapping.PcmColumn));
         Assert.Equal(new[] { "Audio", "Cqt" }, transformed.Schema.Select(c => c.Name));
     }
@@ -61,7 +61,7 @@ public class CqtEstimatorTests : IDisposable
         // Cropping to 11025 samples equals the engine on the first 11025 samples.
         float[] first = transformed.GetColumn<float[]>("Cqt").First();
         float[] expected = new CqtExtractor().ComputeTensor(new[] { Tone(22050, 30000, 440)[..11025] });
-        Assert.True(RelativeL2(first, expected) < 1e-4);
+        Assert.True(Metrics.RelativeL2(first, expected) < 1e-4);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class CqtEstimatorTests : IDisposable
         fresh.ComponentCatalog.RegisterAssembly(typeof(AudioDecodingMapping).Assembly);
         ITransformer loaded = fresh.Model.Load(zip, out _);
         float[] after = loaded.Transform(fresh.Data.LoadFromEnumerable(new[] { new PathRow { Audio = wav } })).GetColumn<float[]>("Cqt").Single();
-        Assert.True(RelativeL2(after, before) <= 1e-5);
+        Assert.True(Metrics.RelativeL2(after, before) <= 1e-5);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class CqtEstimatorTests : IDisposable
         byte[] bytes = File.ReadAllBytes(output);
         var after = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, after, 0, bytes.Length);
-        Assert.True(RelativeL2(after, before) <= 1e-5);
+        Assert.True(Metrics.RelativeL2(after, before) <= 1e-5);
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public class CqtEstimatorTests : IDisposable
 
         var fallback = new CqtEstimator.Options { InputColumnName = "Pcm", GpuDeviceId = 0, FallbackToCpu = true };
         float[] output = _ml.Transforms.ExtractCqt(fallback).Fit(data).Transform(data).GetColumn<float[]>("Cqt").Single();
-        Assert.True(RelativeL2(output, new CqtExtractor().ComputeTensor(new[] { rows[0].Pcm })) < 1e-4);
+        Assert.True(Metrics.RelativeL2(output, new CqtExtractor().ComputeTensor(new[] { rows[0].Pcm })) < 1e-4);
 
         var strict = new CqtEstimator.Options { InputColumnName = "Pcm", GpuDeviceId = 0 };
         var error = Assert.Throws<InvalidOperationException>(() => _ml.Transforms.ExtractCqt(strict).Fit(data));
@@ -274,19 +274,6 @@ public class CqtEstimatorTests : IDisposable
     /// <summary>SchemaShape.Create is internal to ML.NET (its own pipelines call it); reach it the same way.</summary>
     internal static SchemaShape ShapeOf(DataViewSchema schema) =>
         (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static, new[] { typeof(DataViewSchema) })!.Invoke(null, new object[] { schema })!;
-
-    internal static double RelativeL2(float[] actual, float[] expected)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double error = 0, norm = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            error += ((double)actual[i] - expected[i]) * (actual[i] - expected[i]);
-            norm += (double)expected[i] * expected[i];
-        }
-
-        return Math.Sqrt(error / norm);
-    }
 
     internal static float[] Tone(int rate, int length, double frequency) =>
         Enumerable.Range(0, length).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * frequency * i / rate))).ToArray();

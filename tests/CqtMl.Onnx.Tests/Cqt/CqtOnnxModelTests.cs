@@ -16,17 +16,17 @@ public class CqtOnnxModelTests(ITestOutputHelper output)
     public void MatchesTheIdealReference(string set, string name, int sr, int hop, int bins, int bpo)
     {
         SharedData.SkipIfMissing();
-        float[] y = SharedData.ReadFloats(SharedData.Path_("reference", "cqt", "signals", $"{name}_sr{sr}.f32"));
+        float[] y = Metrics.ReadFloats(SharedData.Path("reference", "cqt", "signals", $"{name}_sr{sr}.f32"));
         var options = new CqtOptions { SampleRate = sr, HopLength = hop, BinCount = bins, BinsPerOctave = bpo };
         float[] magnitude = Run(CqtOnnxModel.Build(options), y, out int[] shape);
         int plane = bins * (1 + (y.Length / hop));
         Assert.Equal(new[] { 2, bins, 1 + (y.Length / hop) }, shape);
-        float[] idealMag = SharedData.ReadFloats(SharedData.Path_("reference", "cqt", "cases", set, name + ".ideal_mag.f32"));
-        double magError = SharedData.RelativeL2(magnitude.AsSpan(0, plane), idealMag);
+        float[] idealMag = Metrics.ReadFloats(SharedData.Path("reference", "cqt", "cases", set, name + ".ideal_mag.f32"));
+        double magError = Metrics.RelativeL2(magnitude.AsSpan(0, plane), idealMag);
         Assert.Equal(magnitude[..plane], magnitude[plane..]);
 
         float[] complex = Run(CqtOnnxModel.Build(options with { Channels = CqtChannels.Complex }), y, out _);
-        float[] idealComplex = SharedData.ReadFloats(SharedData.Path_("reference", "cqt", "cases", set, name + ".ideal_complex.f32"));
+        float[] idealComplex = Metrics.ReadFloats(SharedData.Path("reference", "cqt", "cases", set, name + ".ideal_complex.f32"));
         var interleaved = new float[2 * plane];
         for (int i = 0; i < plane; i++)
         {
@@ -34,7 +34,7 @@ public class CqtOnnxModelTests(ITestOutputHelper output)
             interleaved[(2 * i) + 1] = complex[plane + i];
         }
 
-        double complexError = SharedData.RelativeL2(interleaved, idealComplex);
+        double complexError = Metrics.RelativeL2(interleaved, idealComplex);
         output.WriteLine($"{set}/{name}: magnitude {magError:E2}, complex {complexError:E2}");
         Assert.True(magError <= 1e-4, $"magnitude relative L2 {magError:E3}");
         Assert.True(complexError <= 1e-4, $"complex relative L2 {complexError:E3}");
