@@ -23,4 +23,49 @@ public static class TransformsCatalogExtensions
         ArgumentNullException.ThrowIfNull(options);
         return new CqtEstimator(catalog, options);
     }
+
+    /// <summary>Generates control signals from a CQT column with an exported generator model (deterministic by default).</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The output column, <c>Vector&lt;Single&gt;</c> <c>[1, 4, T]</c>.</param>
+    /// <param name="inputColumnName">The CQT column <c>[2, bins, T]</c>; null means <paramref name="outputColumnName"/>.</param>
+    /// <param name="modelPath">The generator model (<c>generator.onnx</c>).</param>
+    /// <param name="gpuDeviceId">The CUDA device, or null for the CPU.</param>
+    /// <param name="fallbackToCpu">Whether to fall back to the CPU (logged) when CUDA cannot be used.</param>
+    /// <returns>The estimator.</returns>
+    public static ControlGeneratorEstimator GenerateControls(this TransformsCatalog catalog, string outputColumnName = "Controls", string? inputColumnName = "Cqt", string modelPath = "generator.onnx", int? gpuDeviceId = null, bool fallbackToCpu = false) =>
+        GenerateControls(catalog, new ControlGeneratorEstimator.Options { OutputColumnName = outputColumnName, InputColumnName = inputColumnName, ModelPath = modelPath, GpuDeviceId = gpuDeviceId, FallbackToCpu = fallbackToCpu });
+
+    /// <summary>Generates control signals from a CQT column with an exported generator model.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The parameters (<see cref="ControlGeneratorEstimator.Options.ModelPath"/> is required).</param>
+    /// <returns>The estimator.</returns>
+    public static ControlGeneratorEstimator GenerateControls(this TransformsCatalog catalog, ControlGeneratorEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.ModelPath))
+        {
+            throw new ArgumentException("A generator model path is required (ModelPath).", nameof(options));
+        }
+
+        if (!File.Exists(options.ModelPath))
+        {
+            throw new FileNotFoundException($"{options.ModelPath}: generator model file not found", options.ModelPath);
+        }
+
+        return new ControlGeneratorEstimator(catalog, options, File.ReadAllBytes(options.ModelPath));
+    }
+
+    /// <summary>Generates control signals with a generator model given as bytes (for example one just trained).</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The parameters (<see cref="ControlGeneratorEstimator.Options.ModelPath"/> is ignored).</param>
+    /// <param name="model">The generator ONNX model's bytes.</param>
+    /// <returns>The estimator.</returns>
+    public static ControlGeneratorEstimator GenerateControls(this TransformsCatalog catalog, ControlGeneratorEstimator.Options options, byte[] model)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(model);
+        return new ControlGeneratorEstimator(catalog, options, model);
+    }
 }

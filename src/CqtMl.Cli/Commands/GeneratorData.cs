@@ -25,8 +25,14 @@ internal static class GeneratorData
         float[][] channels = AudioDecoder.Decode(path).ResampledTo(rate).Channels;
         float[] tensor = extractor.ComputeTensor(channels);
         int frames = extractor.Options.FrameCount(channels[0].Length);
-        float[] targets = labels is null ? new float[4 * frames] : RegisterTargets.Compute(labels, frames, rate, extractor.Options.HopLength);
-        return new TrainingExample(tensor, targets, frames);
+        if (labels is null)
+        {
+            return new TrainingExample(tensor, new float[4 * frames], frames);
+        }
+
+        float[] targets = RegisterTargets.Compute(labels, frames, rate, extractor.Options.HopLength);
+        var notes = RegisterTargets.NoteFrames(labels, frames, rate, extractor.Options.HopLength).Select(n => new NoteSpan(n.StartFrame, n.EndFrame, n.MidiNote)).ToList();
+        return new TrainingExample(tensor, targets, frames, notes);
     }
 
     /// <summary>F1 of the best constant predictor: each register either always on or always off.</summary>

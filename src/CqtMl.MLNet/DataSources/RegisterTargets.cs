@@ -1,3 +1,5 @@
+using CqtMl.Audio.Music;
+
 namespace CqtMl.MLNet;
 
 /// <summary>
@@ -8,12 +10,12 @@ namespace CqtMl.MLNet;
 public static class RegisterTargets
 {
     /// <summary>The number of registers (and of control signals).</summary>
-    public const int RegisterCount = 4;
+    public const int RegisterCount = PitchRegister.Count;
 
     /// <summary>Gets the register of a MIDI note: 0 below 48, 1 for 48–59, 2 for 60–71, 3 from 72.</summary>
     /// <param name="midiNote">The MIDI note number.</param>
     /// <returns>The register index.</returns>
-    public static int Register(int midiNote) => midiNote < 48 ? 0 : midiNote < 60 ? 1 : midiNote < 72 ? 2 : 3;
+    public static int Register(int midiNote) => PitchRegister.Of(midiNote);
 
     /// <summary>
     /// Computes the activity <c>[4, frameCount]</c> (row-major; 1 where at least one note of the register sounds at the
@@ -68,6 +70,34 @@ public static class RegisterTargets
     {
         ArgumentNullException.ThrowIfNull(recording);
         return Compute(recording.StartTime, recording.EndTime, recording.Note, frameCount, sampleRate, hopLength);
+    }
+
+    /// <summary>
+    /// Gets the frame span of every labelled note at the CQT's frame rate — the frames whose centre lies in the note,
+    /// as used by <see cref="Compute(IReadOnlyList{long}, IReadOnlyList{long}, IReadOnlyList{int}, int, int, int, int)"/>.
+    /// Notes outside the frames are left out.
+    /// </summary>
+    /// <param name="recording">The recording with its labels.</param>
+    /// <param name="frameCount">The number of CQT frames.</param>
+    /// <param name="sampleRate">The CQT's sample rate.</param>
+    /// <param name="hopLength">The CQT's hop length.</param>
+    /// <returns>(first frame, end frame exclusive, MIDI note) per note.</returns>
+    public static IReadOnlyList<(int StartFrame, int EndFrame, int MidiNote)> NoteFrames(MusicNetRecording recording, int frameCount, int sampleRate, int hopLength)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        var notes = new List<(int, int, int)>();
+        long denominator = (long)hopLength * DataSources.MusicNet.LabelSampleRate;
+        for (int i = 0; i < recording.Note.Length; i++)
+        {
+            long first = Math.Max(0, CeilDiv(recording.StartTime[i] * sampleRate, denominator));
+            long end = Math.Min(frameCount, CeilDiv(recording.EndTime[i] * sampleRate, denominator));
+            if (end > first)
+            {
+                notes.Add(((int)first, (int)end, recording.Note[i]));
+            }
+        }
+
+        return notes;
     }
 
     private static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -(-a / b);

@@ -10,7 +10,10 @@ public enum GenerationMode
     Stochastic = 1,
 }
 
-/// <summary>Generation parameters. Stochastic output is a function of (input, seed, temperature, sample index).</summary>
+/// <summary>
+/// Generation parameters. Stochastic output is a function of (input, seed, temperature, dropout, sample index) and is
+/// the same in TorchSharp and ONNX Runtime.
+/// </summary>
 public sealed record GenerationOptions
 {
     /// <summary>Gets the mode. Default deterministic.</summary>
@@ -25,6 +28,12 @@ public sealed record GenerationOptions
     /// <summary>Gets the number of samples drawn per input. Default 1.</summary>
     public int SampleCount { get; init; } = 1;
 
+    /// <summary>
+    /// Gets the inference-time dropout probability p in [0, 1) applied to every block's MLP hidden units (stochastic
+    /// mode only; deterministic generation never drops). Default 0 (no dropout).
+    /// </summary>
+    public double Dropout { get; init; }
+
     /// <summary>Checks the parameters.</summary>
     public void Validate()
     {
@@ -36,6 +45,16 @@ public sealed record GenerationOptions
         if (!(Temperature > 0) || double.IsInfinity(Temperature))
         {
             throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "The temperature must be a positive, finite number.");
+        }
+
+        if (Dropout is < 0 or >= 1 || double.IsNaN(Dropout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "The dropout probability must be in [0, 1).");
+        }
+
+        if (Dropout > 0 && Mode != GenerationMode.Stochastic)
+        {
+            throw new ArgumentException($"Inference-time dropout ({Dropout}) needs the stochastic mode: deterministic generation never drops units.", nameof(Dropout));
         }
 
         if (SampleCount < 1)
@@ -52,5 +71,18 @@ public sealed record GenerationOptions
     /// <param name="count">The number of logits.</param>
     /// <returns>The noise or null.</returns>
     public float[]? NoiseFor(int sample, int count) =>
-        Mode == GenerationMode.Stochastic ? GumbelNoise.Create(unchecked(Seed + (sample * 0x632BE59BD9B4E019L)), count) : null;
+        Mode == GenerationMode.Stochastic ? GumbelNoise.Create(SampleSeed(sample), count) : null;
+
+    /// <summary>
+    /// Gets the inference-time dropout mask for sample <paramref name="sample"/>, laid out <c>[depth, batch, tokens,
+    /// mlp]</c>, or null when <see cref="Dropout"/> is 0 (or the mode deterministic). Its stream is independent of the
+    /// Gumbel noise of the same sample.
+    /// </summary>
+    /// <param name="sample">The sample index.</param>
+    /// <param name="count">depth x batch x tokens x mlp.</param>
+    /// <returns>The mask or null.</returns>
+    public float[]? DropoutMaskFor(int sample, int count) =>
+        Mode == GenerationMode.Stochastic && Dropout > 0 ? DropoutMask.Create(SampleSeed(sample) ^ 0x2545F4914F6CDD1DL, Dropout, count) : null;
+
+    private long SampleSeed(int sample) => unchecked(Seed + (sample * 0x632BE59BD9B4E019L));
 }

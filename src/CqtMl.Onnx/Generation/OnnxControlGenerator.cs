@@ -30,27 +30,31 @@ public sealed class OnnxControlGenerator : IDisposable
             throw new InvalidDataException($"Not a loadable ONNX model: {e.Message}", e);
         }
 
-        if (!_session.ModelMetadata.CustomMetadataMap.TryGetValue("model_kind", out string? kind) || kind != "cqtml.generator")
+        try
+        {
+            Info = GeneratorModelInfo.From(_session);
+        }
+        catch
         {
             _session.Dispose();
-            throw new InvalidDataException($"Not a CqtMl generator model (model_kind '{kind}').");
+            throw;
         }
-
-        Levels = int.Parse(_session.ModelMetadata.CustomMetadataMap["levels"], System.Globalization.CultureInfo.InvariantCulture);
-        Bins = int.Parse(_session.ModelMetadata.CustomMetadataMap["bins"], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Gets what the model's metadata says about it.</summary>
+    public GeneratorModelInfo Info { get; }
+
     /// <summary>Gets K, the number of levels.</summary>
-    public int Levels { get; }
+    public int Levels => Info.Levels;
 
     /// <summary>Gets the number of CQT bins the model expects.</summary>
-    public int Bins { get; }
+    public int Bins => Info.Bins;
 
     /// <summary>Generates controls.</summary>
     /// <param name="cqt">CQT tensor values <c>[batch, 2, bins, frames]</c>, row-major.</param>
     /// <param name="batch">The batch size.</param>
     /// <param name="frames">The number of frames T.</param>
-    /// <param name="options">Mode, temperature, seed, sample count.</param>
+    /// <param name="options">Mode, temperature, seed, sample count, dropout.</param>
     /// <returns>Controls <c>[SampleCount * batch, 4, frames]</c>, sample-major.</returns>
     public float[] Generate(float[] cqt, int batch, int frames, GenerationOptions options)
     {
@@ -70,6 +74,7 @@ public sealed class OnnxControlGenerator : IDisposable
         var input = NamedOnnxValue.CreateFromTensor("cqt", new DenseTensor<float>(cqt, new[] { batch, 2, Bins, frames }));
         var temperature = NamedOnnxValue.CreateFromTensor("temperature", new DenseTensor<float>(new[] { (float)options.Temperature }, new[] { 1 }));
         int count = batch * 4 * Levels * frames, perSample = batch * 4 * frames;
+        int tokens = Info.Tokens(frames);
         var controls = new float[options.SampleCount * perSample];
         for (int s = 0; s < options.SampleCount; s++)
         {
@@ -77,6 +82,11 @@ public sealed class OnnxControlGenerator : IDisposable
             if (options.NoiseFor(s, count) is float[] noise)
             {
                 inputs.Add(NamedOnnxValue.CreateFromTensor("gumbel", new DenseTensor<float>(noise, new[] { batch, 4, Levels, frames })));
+            }
+
+            if (options.DropoutMaskFor(s, checked(Info.Depth * batch * tokens * Info.MlpDim)) is float[] mask)
+            {
+                inputs.Add(NamedOnnxValue.CreateFromTensor("dropout_mask", new DenseTensor<float>(mask, new[] { Info.Depth, batch, tokens, Info.MlpDim })));
             }
 
             using var results = _session.Run(inputs, new[] { "controls" });

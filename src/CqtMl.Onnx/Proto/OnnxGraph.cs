@@ -14,10 +14,17 @@ public sealed class OnnxGraph
     /// <summary>The ONNX element type INT64.</summary>
     public const int Int64 = 7;
 
+    /// <summary>The ONNX element type INT8.</summary>
+    public const int Int8 = 3;
+
+    /// <summary>The domain of ONNX Runtime's contrib operators (fused attention, layer norm, GELU, quantized MatMul).</summary>
+    public const string MicrosoftDomain = "com.microsoft";
+
     private readonly List<Action<ProtoWriter>> _nodes = new();
     private readonly List<Action<ProtoWriter>> _initializers = new();
     private readonly List<Action<ProtoWriter>> _inputs = new();
     private readonly List<Action<ProtoWriter>> _outputs = new();
+    private readonly HashSet<string> _domains = new();
     private int _counter;
 
     /// <summary>Initializes an empty graph.</summary>
@@ -85,27 +92,36 @@ public sealed class OnnxGraph
     /// <param name="output">The output name, or null for a generated one.</param>
     /// <param name="attributes">The node's attributes.</param>
     /// <returns>The output name.</returns>
-    public string Node(string op, string[] inputs, string? output = null, params OnnxAttribute[] attributes)
-    {
-        output ??= $"{op.ToLowerInvariant()}_{_counter++}";
-        string nodeName = $"node_{_counter++}";
-        _nodes.Add(w =>
-        {
-            foreach (string input in inputs)
-            {
-                w.String(1, input);
-            }
+    public string Node(string op, string[] inputs, string? output = null, params OnnxAttribute[] attributes) =>
+        AddNode(op, string.Empty, inputs, new[] { output ?? Generated(op) }, attributes)[0];
 
-            w.String(2, output);
-            w.String(3, nodeName);
-            w.String(4, op);
-            foreach (OnnxAttribute attribute in attributes)
-            {
-                w.Message(5, attribute.Write);
-            }
-        });
-        return output;
+    /// <summary>
+    /// Adds a node of ONNX Runtime's contrib domain (<see cref="MicrosoftDomain"/>, opset 1) with one or more outputs;
+    /// the model then imports that domain.
+    /// </summary>
+    /// <param name="op">The operator type, e.g. <c>SkipLayerNormalization</c>.</param>
+    /// <param name="inputs">Input value names (empty string for an omitted optional input).</param>
+    /// <param name="outputs">Which outputs are used: true gets a generated name, false leaves that output out.</param>
+    /// <param name="attributes">The node's attributes.</param>
+    /// <returns>The output names (empty strings for outputs left out).</returns>
+    public string[] ContribNode(string op, string[] inputs, bool[] outputs, params OnnxAttribute[] attributes)
+    {
+        _domains.Add(MicrosoftDomain);
+        string[] names = outputs.Select(used => used ? Generated(op) : string.Empty).ToArray();
+
+        // Trailing outputs left out are not written at all; inner ones keep their place with an empty name.
+        int written = Array.FindLastIndex(outputs, used => used) + 1;
+        AddNode(op, MicrosoftDomain, inputs, names[..written], attributes);
+        return names;
     }
+
+    /// <summary>Adds a contrib-domain node with one output (see <see cref="ContribNode(string, string[], bool[], OnnxAttribute[])"/>).</summary>
+    /// <param name="op">The operator type.</param>
+    /// <param name="inputs">Input value names.</param>
+    /// <param name="attributes">The node's attributes.</param>
+    /// <returns>The output name.</returns>
+    public string ContribNode(string op, string[] inputs, params OnnxAttribute[] attributes) =>
+        ContribNode(op, inputs, new[] { true }, attributes)[0];
 
     /// <summary>Serialises the model.</summary>
     /// <param name="metadata">Metadata properties (model kind, version, parameters).</param>
@@ -145,6 +161,14 @@ public sealed class OnnxGraph
             o.String(1, string.Empty);
             o.Int64(2, opset);
         });
+        foreach (string domain in _domains.Order(StringComparer.Ordinal))
+        {
+            model.Message(8, o =>
+            {
+                o.String(1, domain);
+                o.Int64(2, 1);
+            });
+        }
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
         {
             model.Message(14, p =>
@@ -155,6 +179,44 @@ public sealed class OnnxGraph
         }
 
         return model.ToArray();
+    }
+
+    /// <summary>Adds an int8 initializer (quantized weights).</summary>
+    /// <param name="values">The values, row-major.</param>
+    /// <param name="dims">Its shape.</param>
+    /// <returns>Its name.</returns>
+    public string Constant(sbyte[] values, params long[] dims) => Initializer(Int8, MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), dims);
+
+    private string Generated(string op) => $"{op.ToLowerInvariant()}_{_counter++}";
+
+    private string[] AddNode(string op, string domain, string[] inputs, string[] outputs, OnnxAttribute[] attributes)
+    {
+        string nodeName = $"node_{_counter++}";
+        _nodes.Add(w =>
+        {
+            foreach (string input in inputs)
+            {
+                w.String(1, input);
+            }
+
+            foreach (string output in outputs)
+            {
+                w.String(2, output);
+            }
+
+            w.String(3, nodeName);
+            w.String(4, op);
+            foreach (OnnxAttribute attribute in attributes)
+            {
+                w.Message(5, attribute.Write);
+            }
+
+            if (domain.Length > 0)
+            {
+                w.String(7, domain);
+            }
+        });
+        return outputs;
     }
 
     private string Initializer(int type, byte[] raw, long[] dims)

@@ -10,37 +10,42 @@ namespace CqtMl.Torch.Export;
 
 /// <summary>
 /// Writes a <see cref="CqtVisionTransformer"/> as one ONNX graph (opset 17): input <c>cqt</c> <c>[batch, 2, bins,
-/// frames]</c>, optional inputs <c>gumbel</c> (noise shaped like the logits; default 0) and <c>temperature</c>
-/// (<c>[1]</c>; default 1), outputs <c>logits</c> <c>[batch, 4, K, frames]</c> and <c>controls</c>
-/// <c>[batch, 4, frames]</c> = argmax(logits / temperature + gumbel) / (K - 1). Dynamic batch and time axes; the same computation as the TorchSharp forward pass in
-/// evaluation mode (log compression, padding to a multiple of 4, cropping included). TorchSharp has no ONNX export;
+/// frames]</c>; optional inputs <c>gumbel</c> (noise shaped like the logits; default 0), <c>temperature</c>
+/// (<c>[1]</c>; default 1) and <c>dropout_mask</c> (<c>[depth, batch, tokens, mlp]</c>; default 1); outputs
+/// <c>logits</c> <c>[batch, 4, K, frames]</c> and <c>controls</c> <c>[batch, 4, frames]</c> = argmax(logits /
+/// temperature + gumbel) / (K - 1). Dynamic batch and time axes; the same computation as the TorchSharp forward pass
+/// in evaluation mode (log compression, padding to a multiple of 4, cropping included). TorchSharp has no ONNX export;
 /// this exporter builds the graph operator by operator from the module's named parameters.
 /// </summary>
 public static class GeneratorOnnxExporter
 {
     /// <summary>The model kind written to the metadata.</summary>
-    public const string Kind = "cqtml.generator";
+    public const string Kind = CqtMl.Onnx.Generation.GeneratorModelInfo.Kind;
 
     /// <summary>The exporter's graph version, written to the metadata.</summary>
-    public const string Version = "1";
+    public const string Version = "2";
 
     /// <summary>Exports the model.</summary>
     /// <param name="model">The generator (its weights are read, its mode is not changed).</param>
     /// <param name="cqt">The CQT parameters the model expects, recorded in the metadata.</param>
     /// <param name="preset">A preset name for the metadata (for example "demo" or "tiny").</param>
+    /// <param name="options">Operators and weight precision; null for the defaults (fused operators, float32).</param>
     /// <returns>The ONNX file's bytes.</returns>
-    public static byte[] Export(CqtVisionTransformer model, CqtOptions cqt, string preset)
+    public static byte[] Export(CqtVisionTransformer model, CqtOptions cqt, string preset, GeneratorExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(cqt);
+        ArgumentException.ThrowIfNullOrWhiteSpace(preset);
+        options ??= new GeneratorExportOptions();
         GeneratorConfig config = model.Config;
         var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         int d = config.EmbedDim, f = config.FrequencyTokens, k = config.Levels, heads = config.Heads;
         var g = new OnnxGraph("cqt_generator");
         string input = g.Input("cqt", OnnxGraph.Float, "batch", (long)GeneratorConfig.InputChannels, (long)config.Bins, "frames");
 
-        // log1p, then zero-pad the time axis to a multiple of 4.
-        string h = g.Node("Log", new[] { g.Node("Add", new[] { input, g.Constant(new[] { 1f }, 1) }) });
+        // log(1 + gain x), then zero-pad the time axis to a multiple of 4.
+        string scaled = g.Node("Mul", new[] { input, g.Constant(new[] { (float)config.InputGain }, 1) });
+        string h = g.Node("Log", new[] { g.Node("Add", new[] { scaled, g.Constant(new[] { 1f }, 1) }) });
         string shape = g.Node("Shape", new[] { input });
         string t = g.Node("Gather", new[] { shape, g.Constant(new long[] { 3 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
         string four = g.Constant(new long[] { GeneratorConfig.TimePatch }, 1);
@@ -71,19 +76,12 @@ public static class GeneratorOnnxExporter
         tokens = g.Node("Add", new[] { g.Node("Add", new[] { tokens, freq }), time });
         tokens = g.Node("Reshape", new[] { tokens, g.Constant(new long[] { 0, -1, d }, 3) });
 
-        for (int i = 0; i < config.Depth; i++)
-        {
-            string p = $"blocks.{i}.";
-            string normed = LayerNorm(g, tokens, weights[p + "norm1.weight"], weights[p + "norm1.bias"]);
-            string attended = Attention(g, normed, weights, p + "attn.", d, heads);
-            tokens = g.Node("Add", new[] { tokens, attended });
-            normed = LayerNorm(g, tokens, weights[p + "norm2.weight"], weights[p + "norm2.bias"]);
-            string hidden = Gelu(g, Linear(g, normed, weights[p + "mlp.fc1.weight"], weights[p + "mlp.fc1.bias"]));
-            tokens = g.Node("Add", new[] { tokens, Linear(g, hidden, weights[p + "mlp.fc2.weight"], weights[p + "mlp.fc2.bias"]) });
-        }
+        // Inference-time dropout: a mask [depth, batch, tokens, mlp] of 0 and 1 / (1 - p) on every block's MLP hidden
+        // units; the default (ones) leaves the network deterministic.
+        string dropoutMask = g.OptionalInput("dropout_mask", Enumerable.Repeat(1f, config.Depth).ToArray(), new long[] { config.Depth, 1, 1, 1 }, (long)config.Depth, "mask_batch", "mask_tokens", "mask_hidden");
+        string final = new TransformerGraph(g, weights, config, options).Write(tokens, dropoutMask);
 
         // Head: mean over frequency tokens, K levels x 4 controls x 4 frames per time token, crop to T.
-        string final = LayerNorm(g, tokens, weights["norm.weight"], weights["norm.bias"]);
         string pooled = g.Node("ReduceMean", new[] { g.Node("Reshape", new[] { final, g.Constant(new long[] { 0, f, -1, d }, 4) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string logits = Linear(g, pooled, weights["head.weight"], weights["head.bias"]);
         logits = g.Node("Reshape", new[] { logits, g.Constant(new long[] { 0, -1, GeneratorConfig.Controls, k, GeneratorConfig.TimePatch }, 5) });
@@ -109,40 +107,17 @@ public static class GeneratorOnnxExporter
         metadata["embed_dim"] = d.ToString(CultureInfo.InvariantCulture);
         metadata["depth"] = config.Depth.ToString(CultureInfo.InvariantCulture);
         metadata["heads"] = heads.ToString(CultureInfo.InvariantCulture);
+        metadata["mlp_dim"] = config.MlpDim.ToString(CultureInfo.InvariantCulture);
+        metadata["frequency_tokens"] = f.ToString(CultureInfo.InvariantCulture);
         metadata["levels"] = k.ToString(CultureInfo.InvariantCulture);
+        metadata["input_gain"] = config.InputGain.ToString("R", CultureInfo.InvariantCulture);
+        metadata["operators"] = options.Operators.ToString().ToLowerInvariant();
+        metadata["weights"] = options.QuantizeWeights ? "int8" : "float32";
         return g.ToModel(metadata);
     }
 
-    private static string Weight(OnnxGraph g, Tensor tensor, bool transpose = false)
-    {
-        using var scope = NewDisposeScope();
-        Tensor source = transpose ? tensor.detach().t().contiguous() : tensor.detach().contiguous();
-        return g.Constant(source.cpu().to_type(ScalarType.Float32).data<float>().ToArray(), source.shape);
-    }
+    private static string Weight(OnnxGraph g, Tensor tensor, bool transpose = false) => OnnxWeights.Float(g, tensor, transpose);
 
     private static string Linear(OnnxGraph g, string x, Tensor weight, Tensor bias) =>
         g.Node("Add", new[] { g.Node("MatMul", new[] { x, Weight(g, weight, transpose: true) }), Weight(g, bias) });
-
-    private static string LayerNorm(OnnxGraph g, string x, Tensor scale, Tensor bias) =>
-        g.Node("LayerNormalization", new[] { x, Weight(g, scale), Weight(g, bias) }, attributes: new[] { OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", 1e-6f) });
-
-    private static string Gelu(OnnxGraph g, string x)
-    {
-        // Exact GELU: 0.5 x (1 + erf(x / sqrt 2)).
-        string erf = g.Node("Erf", new[] { g.Node("Mul", new[] { x, g.Constant(new[] { (float)(1 / Math.Sqrt(2)) }, 1) }) });
-        return g.Node("Mul", new[] { g.Node("Mul", new[] { x, g.Constant(new[] { 0.5f }, 1) }), g.Node("Add", new[] { erf, g.Constant(new[] { 1f }, 1) }) });
-    }
-
-    private static string Attention(OnnxGraph g, string x, IReadOnlyDictionary<string, Tensor> weights, string prefix, int d, int heads)
-    {
-        int hd = d / heads;
-        string qkv = Linear(g, x, weights[prefix + "qkv.weight"], weights[prefix + "qkv.bias"]);
-        qkv = g.Node("Transpose", new[] { g.Node("Reshape", new[] { qkv, g.Constant(new long[] { 0, -1, 3, heads, hd }, 5) }) }, attributes: OnnxAttribute.Ints("perm", 2, 0, 3, 1, 4));
-        string Part(long index) => g.Node("Gather", new[] { qkv, g.Constant(new[] { index }) }, attributes: OnnxAttribute.Int("axis", 0));
-        string q = Part(0), k = Part(1), v = Part(2);
-        string scores = g.Node("Mul", new[] { g.Node("MatMul", new[] { q, g.Node("Transpose", new[] { k }, attributes: OnnxAttribute.Ints("perm", 0, 1, 3, 2)) }), g.Constant(new[] { (float)(1 / Math.Sqrt(hd)) }, 1) });
-        string mixed = g.Node("MatMul", new[] { g.Node("Softmax", new[] { scores }, attributes: OnnxAttribute.Int("axis", -1)), v });
-        mixed = g.Node("Reshape", new[] { g.Node("Transpose", new[] { mixed }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3)), g.Constant(new long[] { 0, -1, d }, 3) });
-        return Linear(g, mixed, weights[prefix + "proj.weight"], weights[prefix + "proj.bias"]);
-    }
 }

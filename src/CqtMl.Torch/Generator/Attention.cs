@@ -30,7 +30,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor>
         long b = x.shape[0], n = x.shape[1], c = x.shape[2];
         Tensor parts = qkv.forward(x).reshape(b, n, 3, _heads, c / _heads).permute(2, 0, 3, 1, 4);
         Tensor q = parts[0], k = parts[1], v = parts[2];
-        Tensor weights = attn_drop.forward((q.matmul(k.transpose(-2, -1)) * _scale).softmax(-1));
+        Tensor weights = attn_drop.forward(q.matmul(k.transpose(-2, -1)).Times(_scale).softmax(-1));
         Tensor mixed = weights.matmul(v).transpose(1, 2).reshape(b, n, c);
         return proj.forward(mixed).MoveToOuterDisposeScope();
     }

@@ -7,7 +7,8 @@ namespace CqtMl.Torch.Generator;
 /// <summary>
 /// Draws controls from a <see cref="CqtVisionTransformer"/> in TorchSharp with the same meaning as the exported ONNX
 /// graph: argmax over levels of logits / temperature + Gumbel noise from <see cref="GenerationOptions.NoiseFor"/>
-/// (no noise in deterministic mode), divided by K - 1.
+/// (no noise in deterministic mode), divided by K - 1; with inference-time dropout, the hidden units of every MLP
+/// are multiplied by <see cref="GenerationOptions.DropoutMaskFor"/>.
 /// </summary>
 public static class ControlSampler
 {
@@ -26,15 +27,22 @@ public static class ControlSampler
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Device device = model.parameters().First().device;
-        Tensor logits = model.forward(cqt.to(device)).cpu();
-        long b = logits.shape[0], k = logits.shape[2], t = logits.shape[3];
+        Tensor input = cqt.to(device);
+        long b = input.shape[0], t = input.shape[3], k = model.Config.Levels;
+        long[] maskShape = { model.Config.Depth, b, model.TokenCount(t), model.Config.MlpDim };
+        Tensor? shared = null;
         var controls = new float[options.SampleCount * b * GeneratorConfig.Controls * t];
-        Tensor scaled = logits / options.Temperature;
         for (int s = 0; s < options.SampleCount; s++)
         {
+            // Without dropout every sample shares one forward pass; with it, each sample has its own mask.
+            float[]? mask = options.DropoutMaskFor(s, checked((int)(maskShape[0] * maskShape[1] * maskShape[2] * maskShape[3])));
+            Tensor logits = mask is null
+                ? shared ??= model.forward(input).cpu()
+                : model.Forward(input, tensor(mask, maskShape).to(device)).cpu();
+            Tensor scaled = logits.DividedBy(options.Temperature);
             float[]? noise = options.NoiseFor(s, (int)logits.numel());
-            Tensor perturbed = noise is null ? scaled : scaled + tensor(noise, logits.shape);
-            float[] level = (perturbed.argmax(2).to_type(ScalarType.Float32) / (k - 1)).data<float>().ToArray();
+            Tensor perturbed = noise is null ? scaled : scaled.Plus(tensor(noise, logits.shape));
+            float[] level = perturbed.argmax(2).to_type(ScalarType.Float32).DividedBy(k - 1).data<float>().ToArray();
             level.CopyTo(controls, s * level.Length);
         }
 

@@ -6,7 +6,7 @@ namespace CqtMl.Torch.Generator;
 
 /// <summary>
 /// The CQT Vision Transformer generator: <c>[B, 2, bins, T]</c> linear CQT magnitudes in, logits
-/// <c>[B, 4, K, T]</c> out (4 control signals, K levels, every frame). Log compression is its first step; T is padded
+/// <c>[B, 4, K, T]</c> out (4 control signals, K levels, every frame). Log compression, log(1 + gain x), is its first step; T is padded
 /// to a multiple of 4 inside and the output cropped back. Parameter names follow timm's ViT (patch_embed.proj,
 /// blocks.i.norm1 / attn.qkv / attn.proj / norm2 / mlp.fc1 / mlp.fc2, norm, head) plus the frequency and time position
 /// tables pos_embed_freq and pos_embed_time.
@@ -30,8 +30,8 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         config.Validate();
         Config = config;
         patch_embed = nn.Conv2d(GeneratorConfig.InputChannels, config.EmbedDim, (config.FrequencyPatch, GeneratorConfig.TimePatch), stride: (config.FrequencyPatch, GeneratorConfig.TimePatch));
-        pos_embed_freq = new Parameter(randn(config.FrequencyTokens, config.EmbedDim) * 0.02);
-        pos_embed_time = new Parameter(randn(config.MaxTimeTokens, config.EmbedDim) * 0.02);
+        pos_embed_freq = new Parameter(randn(config.FrequencyTokens, config.EmbedDim).Times(0.02));
+        pos_embed_time = new Parameter(randn(config.MaxTimeTokens, config.EmbedDim).Times(0.02));
         pos_drop = nn.Dropout(config.Dropout);
         blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, config.Depth).Select(_ => new TransformerBlock(config)).ToArray());
         norm = nn.LayerNorm(config.EmbedDim, eps: 1e-6);
@@ -55,10 +55,24 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         return nn.functional.interpolate(grid, size: new[] { timeTokens }, mode: InterpolationMode.Linear, align_corners: false).squeeze(0).t();
     }
 
+    /// <summary>Gets the number of tokens for <paramref name="frames"/> frames (frequency tokens x time tokens).</summary>
+    /// <param name="frames">T.</param>
+    /// <returns>The token count N.</returns>
+    public long TokenCount(long frames) => Config.FrequencyTokens * ((frames + GeneratorConfig.TimePatch - 1) / GeneratorConfig.TimePatch);
+
     /// <summary>Computes the logits.</summary>
     /// <param name="x">CQT magnitudes <c>[B, 2, bins, T]</c>, T at least 1.</param>
     /// <returns>Logits <c>[B, 4, K, T]</c>.</returns>
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>Computes the logits, with inference-time dropout when <paramref name="dropoutMask"/> is given.</summary>
+    /// <param name="x">CQT magnitudes <c>[B, 2, bins, T]</c>, T at least 1.</param>
+    /// <param name="dropoutMask">
+    /// Null, or a mask <c>[depth, B, N, mlp]</c> (N = <see cref="TokenCount"/>) multiplying every block's MLP hidden
+    /// units: 0 for a dropped unit, 1 / (1 - p) for a kept one (see <c>GenerationOptions.DropoutMaskFor</c>).
+    /// </param>
+    /// <returns>Logits <c>[B, 4, K, T]</c>.</returns>
+    public Tensor Forward(Tensor x, Tensor? dropoutMask)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 4 || x.shape[1] != GeneratorConfig.InputChannels || x.shape[2] != Config.Bins || x.shape[3] < 1)
@@ -66,8 +80,13 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"Expected a CQT tensor [B, {GeneratorConfig.InputChannels}, {Config.Bins}, T >= 1], got [{string.Join(", ", x.shape)}].", nameof(x));
         }
 
-        using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[3];
+        if (dropoutMask is not null && (dropoutMask.dim() != 4 || dropoutMask.shape[0] != Config.Depth || dropoutMask.shape[1] != b || dropoutMask.shape[2] != TokenCount(t) || dropoutMask.shape[3] != Config.MlpDim))
+        {
+            throw new ArgumentException($"Expected a dropout mask [{Config.Depth}, {b}, {TokenCount(t)}, {Config.MlpDim}], got [{string.Join(", ", dropoutMask.shape)}].", nameof(dropoutMask));
+        }
+
+        using var scope = NewDisposeScope();
         long padded = (t + GeneratorConfig.TimePatch - 1) / GeneratorConfig.TimePatch * GeneratorConfig.TimePatch;
         long timeTokens = padded / GeneratorConfig.TimePatch;
         if (Config.Positions == GeneratorPositions.Sliced && timeTokens > Config.MaxTimeTokens)
@@ -75,7 +94,7 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"{t} frames exceed the time-position table ({Config.MaxTimeTokens * GeneratorConfig.TimePatch} frames).", nameof(x));
         }
 
-        Tensor h = x.log1p();
+        Tensor h = x.Times(Config.InputGain).log1p();
         if (padded != t)
         {
             h = nn.functional.pad(h, new long[] { 0, padded - t });
@@ -84,11 +103,11 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         // [B, D, F, Tt] -> [B, F, Tt, D], plus frequency and time positions.
         int f = Config.FrequencyTokens, d = Config.EmbedDim;
         Tensor tokens = patch_embed.forward(h).permute(0, 2, 3, 1);
-        tokens = tokens + pos_embed_freq.reshape(1, f, 1, d) + TimePositions(timeTokens).reshape(1, 1, timeTokens, d);
+        tokens = tokens.Plus(pos_embed_freq.reshape(1, f, 1, d)).Plus(TimePositions(timeTokens).reshape(1, 1, timeTokens, d));
         tokens = pos_drop.forward(tokens.reshape(b, f * timeTokens, d));
-        foreach (TransformerBlock block in blocks)
+        for (int i = 0; i < blocks.Count; i++)
         {
-            tokens = block.forward(tokens);
+            tokens = blocks[i].Forward(tokens, dropoutMask?[i]);
         }
 
         // Average the frequency tokens of each time step, then K levels for 4 controls on each of its 4 frames.

@@ -33,7 +33,11 @@ public enum GeneratorPositions
 /// <param name="MaxTimeTokens">Rows of the learned time-position table (frames / 4).</param>
 /// <param name="Dropout">Dropout probability used in training (and for inference-time dropout when asked).</param>
 /// <param name="Positions">Sliced (default) or interpolated time positions.</param>
-public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1, GeneratorPositions Positions = GeneratorPositions.Sliced)
+/// <param name="InputGain">
+/// The log compression of the first step is log(1 + InputGain * magnitude). The default 100 spreads the CQT's useful
+/// range (magnitudes of about 1e-3 to 5 for music at normal level) over about 0.1 to 6.
+/// </param>
+public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1, GeneratorPositions Positions = GeneratorPositions.Sliced, double InputGain = 100)
 {
     /// <summary>Frames per token.</summary>
     public const int TimePatch = 4;
@@ -72,6 +76,11 @@ public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int Mlp
         if (Bins % FrequencyPatch != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Bins), Bins, $"The bin count must be a multiple of the frequency patch ({FrequencyPatch}).");
+        }
+
+        if (!(InputGain > 0) || double.IsInfinity(InputGain))
+        {
+            throw new ArgumentOutOfRangeException(nameof(InputGain), InputGain, "The input gain must be a positive, finite number.");
         }
 
         if (Dropout is < 0 or >= 1 || MaxTimeTokens <= 0)

@@ -24,10 +24,13 @@ internal sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>The forward pass; <paramref name="mlpMask"/> is the MLP's inference-time dropout mask or null.</summary>
+    public Tensor Forward(Tensor x, Tensor? mlpMask)
     {
         using var scope = NewDisposeScope();
-        Tensor h = x + drop_path.forward(attn.forward(norm1.forward(x)));
-        return (h + drop_path.forward(mlp.forward(norm2.forward(h)))).MoveToOuterDisposeScope();
+        Tensor h = x.Plus(drop_path.forward(attn.forward(norm1.forward(x))));
+        return h.Plus(drop_path.forward(mlp.Forward(norm2.forward(h), mlpMask))).MoveToOuterDisposeScope();
     }
 }

@@ -13,9 +13,9 @@ namespace CqtMl.Torch.Training;
 /// </summary>
 internal static class Checkpoint
 {
-    private const string Magic = "CQTML-CKPT-1";
+    private const string Magic = "CQTML-CKPT-2";
 
-    public static void Save(string path, CqtVisionTransformer model, AdamW optimizer, int step, IReadOnlyList<TrainingProgress> history)
+    public static void Save(string path, CqtVisionTransformer model, AdamWOptimizer optimizer, int step, IReadOnlyList<TrainingProgress> history)
     {
         AtomicFile.Write(path, temp =>
         {
@@ -34,20 +34,20 @@ internal static class Checkpoint
             }
 
             model.save(writer);
-            optimizer.save_state_dict(writer);
+            optimizer.Save(writer);
             writer.Flush();
             stream.Flush(flushToDisk: true);
         });
     }
 
-    public static int Load(string path, CqtVisionTransformer model, AdamW optimizer, List<TrainingProgress> history)
+    public static int Load(string path, CqtVisionTransformer model, AdamWOptimizer optimizer, List<TrainingProgress> history)
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
         string magic = reader.ReadString();
         if (magic != Magic)
         {
-            throw new InvalidDataException($"{path}: not a CqtMl training checkpoint.");
+            throw new InvalidDataException($"{path}: not a CqtMl training checkpoint of this version (expected {Magic}).");
         }
 
         int step = reader.ReadInt32();
@@ -60,7 +60,7 @@ internal static class Checkpoint
         }
 
         model.load(reader);
-        optimizer.load_state_dict(reader);
+        optimizer.Load(reader);
         return step;
     }
 }

@@ -48,7 +48,8 @@ public static class GeneratorTrainer
         // CUDA when TorchSharp reports it (a CUDA TorchSharp bundle on a GPU machine), otherwise the CPU (float32).
         Device device = TorchRuntime.DefaultDevice;
         model.to(device);
-        using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new AdamWOptimizer(model.parameters(), options.LearningRate, options.WeightDecay);
+        var balance = options.BalanceRegisters ? RegisterBalance.From(training) : RegisterBalance.Uniform;
         int totalSteps = options.Epochs * options.StepsPerEpoch, warmup = (int)(options.WarmupFraction * totalSteps);
         int step = 0;
         var history = new List<TrainingProgress>();
@@ -67,12 +68,9 @@ public static class GeneratorTrainer
             {
                 cancellation.ThrowIfCancellationRequested();
                 double lr = LearningRate(step, totalSteps, warmup, options.LearningRate);
-                foreach (optim.ILearningRateController group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = lr;
-                }
+                optimizer.LearningRate = lr;
 
-                double loss = Step(model, optimizer, training, options, step, bins, k, device);
+                double loss = Step(model, optimizer, training, balance, options, step, bins, k, device);
                 step++;
                 epochLoss += loss;
                 epochSteps++;
@@ -113,42 +111,22 @@ public static class GeneratorTrainer
         return RegisterMetrics.F1(predicted.ToArray(), targets.ToArray());
     }
 
-    private static double Step(CqtVisionTransformer model, AdamW optimizer, IReadOnlyList<TrainingExample> training, GeneratorTrainingOptions options, int step, int bins, int k, Device device)
+    private static double Step(CqtVisionTransformer model, AdamWOptimizer optimizer, IReadOnlyList<TrainingExample> training, RegisterBalance balance, GeneratorTrainingOptions options, int step, int bins, int k, Device device)
     {
         using var scope = NewDisposeScope();
         model.train();
 
         // Everything random in a step derives from (seed, step): resuming reproduces it exactly.
-        var random = new Random(HashCode.Combine(options.Seed, step));
         torch.manual_seed(((long)options.Seed * 1_000_003) + step);
-        int crop = options.CropFrames;
-        var x = new float[options.BatchSize * 2 * bins * crop];
-        var y = new long[options.BatchSize * 4 * crop];
-        for (int b = 0; b < options.BatchSize; b++)
-        {
-            TrainingExample example = training[random.Next(training.Count)];
-            int start = example.Frames > crop ? random.Next(example.Frames - crop + 1) : 0;
-            int length = Math.Min(crop, example.Frames);
-            for (int c = 0; c < 2 * bins; c++)
-            {
-                Array.Copy(example.Cqt, (c * example.Frames) + start, x, ((b * 2 * bins) + c) * crop, length);
-            }
-
-            for (int r = 0; r < 4; r++)
-            {
-                for (int t = 0; t < length; t++)
-                {
-                    y[(((b * 4) + r) * crop) + t] = (long)Math.Round(Math.Clamp(example.Targets[(r * example.Frames) + start + t], 0f, 1f) * (k - 1));
-                }
-            }
-        }
-
-        optimizer.zero_grad();
-        Tensor logits = model.forward(tensor(x, options.BatchSize, 2, bins, crop).to(device));
-        Tensor loss = nn.functional.cross_entropy(logits.permute(0, 1, 3, 2).reshape(-1, k), tensor(y).to(device));
+        (float[] x, long[] y) = TrainingBatch.Draw(training, options, step, bins, k);
+        model.zero_grad();
+        Tensor logits = model.forward(tensor(x, options.BatchSize, 2, bins, options.CropFrames).to(device));
+        Tensor perFrame = nn.functional.cross_entropy(logits.permute(0, 1, 3, 2).reshape(-1, k), tensor(y).to(device), reduction: nn.Reduction.None);
+        Tensor weights = tensor(balance.Weights(y, options.CropFrames, k)).to(device);
+        Tensor loss = perFrame.mul(weights).sum().div(weights.sum());
         loss.backward();
         nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
-        optimizer.step();
+        optimizer.Step();
         return loss.item<float>();
     }
 

@@ -1,10 +1,20 @@
 namespace CqtMl.Torch.Training;
 
+/// <summary>One labelled note at the CQT frame rate.</summary>
+/// <param name="StartFrame">The first frame.</param>
+/// <param name="EndFrame">The end frame (exclusive).</param>
+/// <param name="MidiNote">The MIDI note number.</param>
+public sealed record NoteSpan(int StartFrame, int EndFrame, int MidiNote);
+
 /// <summary>One recording for supervised generator training.</summary>
 /// <param name="Cqt">CQT magnitudes <c>[2, bins, Frames]</c>, row-major.</param>
-/// <param name="Targets">Register activity <c>[4, Frames]</c> in [0, 1].</param>
+/// <param name="Targets">Register activity <c>[4, Frames]</c>; a register counts as active above 0.5.</param>
 /// <param name="Frames">The number of frames.</param>
-public sealed record TrainingExample(float[] Cqt, float[] Targets, int Frames);
+/// <param name="Notes">
+/// The notes behind <paramref name="Targets"/>, or null. With them, training can shift crops in pitch and recompute
+/// the registers (see <see cref="GeneratorTrainingOptions.PitchShiftSemitones"/>).
+/// </param>
+public sealed record TrainingExample(float[] Cqt, float[] Targets, int Frames, IReadOnlyList<NoteSpan>? Notes = null);
 
 /// <summary>Options of supervised generator training. Defaults suit the demo preset on a CPU.</summary>
 public sealed record GeneratorTrainingOptions
@@ -33,6 +43,37 @@ public sealed record GeneratorTrainingOptions
     /// <summary>Gets the gradient-norm clip. Default 1.</summary>
     public double GradientClip { get; init; } = 1.0;
 
+    /// <summary>
+    /// Gets the range of the random gain applied to each training crop: uniform in +-GainDecibels dB, so that the
+    /// model does not learn the recordings' levels. Default 12; 0 turns it off.
+    /// </summary>
+    public double GainDecibels { get; init; } = 12;
+
+    /// <summary>
+    /// Gets the probability that a training crop is mixed with a second random crop: CQT magnitudes added (a close
+    /// approximation of the mixture's CQT where the two rarely share a bin) and register targets combined with OR. It
+    /// shows the model register combinations the few training recordings lack. Default 0.5; 0 turns it off.
+    /// </summary>
+    public double MixProbability { get; init; } = 0.5;
+
+    /// <summary>
+    /// Gets a value indicating whether the loss is balanced per register: active and silent frames of each register
+    /// weigh equally in total (weights 0.5 / p and 0.5 / (1 - p) for a register active a fraction p of the training
+    /// frames, p clamped to [0.02, 0.98]), so rare registers are not simply predicted silent. Default true.
+    /// </summary>
+    public bool BalanceRegisters { get; init; } = true;
+
+    /// <summary>
+    /// Gets the largest pitch shift of a training crop, in semitones: crops of examples with <see
+    /// cref="TrainingExample.Notes"/> move up or down by a random whole number of semitones up to this (the CQT slides
+    /// along its frequency axis, the notes move with it and the registers are recomputed), which shows every register
+    /// boundary many instruments. Default 12; 0 turns it off.
+    /// </summary>
+    public int PitchShiftSemitones { get; init; } = 12;
+
+    /// <summary>Gets the CQT's bins per octave (a multiple of 12), to turn semitones into bins. Default 12.</summary>
+    public int BinsPerOctave { get; init; } = 12;
+
     /// <summary>Gets the seed of initialisation, sampling and dropout. Default 0.</summary>
     public int Seed { get; init; }
 
@@ -45,6 +86,16 @@ public sealed record GeneratorTrainingOptions
         if (Epochs < 1 || StepsPerEpoch < 1 || BatchSize < 1 || CropFrames < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Epochs), "Epochs, steps per epoch, batch size and crop length must be positive.");
+        }
+
+        if (PitchShiftSemitones is < 0 or > 48 || BinsPerOctave < 12 || BinsPerOctave % 12 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PitchShiftSemitones), "The pitch shift must be in [0, 48] semitones and the bins per octave a positive multiple of 12.");
+        }
+
+        if (GainDecibels is < 0 or > 60 || MixProbability is < 0 or > 1 || double.IsNaN(GainDecibels) || double.IsNaN(MixProbability))
+        {
+            throw new ArgumentOutOfRangeException(nameof(GainDecibels), "The gain range must be in [0, 60] dB and the mix probability in [0, 1].");
         }
 
         if (!(LearningRate > 0) || WeightDecay < 0 || WarmupFraction is < 0 or >= 1 || !(GradientClip > 0))

@@ -1,0 +1,183 @@
+using CqtMl.Audio.Cqt;
+using CqtMl.Onnx.Generation;
+using CqtMl.Torch.Export;
+using CqtMl.Torch.Generator;
+using CqtMl.Torch.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+
+namespace CqtMl.MLNet;
+
+/// <summary>
+/// Trains the control generator (TorchSharp) from an <see cref="IDataView"/> of CQTs and 4-register targets, exports
+/// it to ONNX and returns a <see cref="ControlGeneratorTransformer"/> that generates with it. The data is read once
+/// with a cursor; training itself is <see cref="GeneratorTrainer"/> (AdamW, warm-up + cosine, clipping, balanced
+/// registers, gain and mix augmentation; pitch shifting needs note labels, which an IDataView row does not carry).
+/// </summary>
+public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransformer>
+{
+    private readonly TransformsCatalog _transforms;
+
+    internal ControlGeneratorTrainer(TransformsCatalog transforms, Options options)
+    {
+        _transforms = transforms;
+        Opts = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(options.CqtColumnName, nameof(options.CqtColumnName));
+        ArgumentException.ThrowIfNullOrEmpty(options.TargetsColumnName, nameof(options.TargetsColumnName));
+        ArgumentNullException.ThrowIfNull(options.Generator, nameof(options.Generator));
+        ArgumentNullException.ThrowIfNull(options.Training, nameof(options.Training));
+        options.Generator.Validate();
+        options.Training.Validate();
+    }
+
+    /// <summary>Gets the options.</summary>
+    public Options Opts { get; }
+
+    /// <summary>Gets the history of the last <see cref="Fit"/> (one report per epoch).</summary>
+    public IReadOnlyList<TrainingProgress> History { get; private set; } = Array.Empty<TrainingProgress>();
+
+    /// <inheritdoc/>
+    public ControlGeneratorTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        List<TrainingExample> examples = ReadExamples(input);
+        int validationCount = (int)Math.Round(examples.Count * Opts.ValidationFraction);
+        List<TrainingExample> validation = examples.TakeLast(validationCount).ToList();
+        List<TrainingExample> training = examples.Take(examples.Count - validationCount).ToList();
+
+        torch.manual_seed(Opts.Training.Seed);
+        using var model = new CqtVisionTransformer(Opts.Generator);
+        History = GeneratorTrainer.Train(model, training, validation, Opts.Training, Opts.Progress);
+        byte[] onnx = GeneratorOnnxExporter.Export(model, Opts.Cqt, Opts.PresetName);
+        var generation = new ControlGeneratorEstimator.Options
+        {
+            OutputColumnName = Opts.OutputColumnName,
+            InputColumnName = Opts.CqtColumnName,
+            Mode = Opts.Mode,
+            Temperature = Opts.Temperature,
+            Seed = Opts.Seed,
+            SampleCount = Opts.SampleCount,
+            Dropout = Opts.Dropout,
+            GpuDeviceId = Opts.GpuDeviceId,
+            FallbackToCpu = Opts.FallbackToCpu,
+        };
+        return _transforms.GenerateControls(generation, onnx).Fit(input);
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        foreach (string name in new[] { Opts.CqtColumnName, Opts.TargetsColumnName })
+        {
+            SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == name);
+            if (column.Name is null || column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{name}' must exist and be a vector of Single.");
+            }
+        }
+
+        // The output is a vector of Single like the targets; ML.NET's column shapes cannot be built outside ML.NET,
+        // so a copy of the targets column stands in for it.
+        return _transforms.CopyColumns(Opts.OutputColumnName, Opts.TargetsColumnName).GetOutputSchema(inputSchema);
+    }
+
+    private List<TrainingExample> ReadExamples(IDataView input)
+    {
+        int bins = Opts.Generator.Bins;
+        DataViewSchema.Column cqtColumn = RequireVector(input.Schema, Opts.CqtColumnName);
+        DataViewSchema.Column targetsColumn = RequireVector(input.Schema, Opts.TargetsColumnName);
+        var examples = new List<TrainingExample>();
+        using DataViewRowCursor cursor = input.GetRowCursor(new[] { cqtColumn, targetsColumn });
+        ValueGetter<VBuffer<float>> getCqt = cursor.GetGetter<VBuffer<float>>(cqtColumn);
+        ValueGetter<VBuffer<float>> getTargets = cursor.GetGetter<VBuffer<float>>(targetsColumn);
+        VBuffer<float> cqt = default, targets = default;
+        while (cursor.MoveNext())
+        {
+            getCqt(ref cqt);
+            getTargets(ref targets);
+            float[] values = cqt.DenseValues().ToArray();
+            if (values.Length == 0 || values.Length % (2 * bins) != 0)
+            {
+                throw new InvalidOperationException($"Row {cursor.Position}: the CQT has {values.Length} values, expected [2, {bins}, T] with T >= 1.");
+            }
+
+            int frames = values.Length / (2 * bins);
+            float[] activity = targets.DenseValues().ToArray();
+            if (activity.Length != 4 * frames)
+            {
+                throw new InvalidOperationException($"Row {cursor.Position}: {activity.Length} target values for {frames} CQT frames (expected [4, {frames}]).");
+            }
+
+            if (Array.Exists(values, v => !float.IsFinite(v)))
+            {
+                throw new InvalidOperationException($"Row {cursor.Position}: the CQT contains NaN or infinite values.");
+            }
+
+            examples.Add(new TrainingExample(values, activity, frames));
+        }
+
+        return examples.Count > 0 ? examples : throw new InvalidOperationException("The training data has no rows.");
+    }
+
+    private static DataViewSchema.Column RequireVector(DataViewSchema schema, string name)
+    {
+        DataViewSchema.Column column = schema.GetColumnOrNull(name) ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{name}' not found in the data.");
+        return column.Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Single
+            ? column
+            : throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{name}' must be a vector of Single, not {column.Type}.");
+    }
+
+    /// <summary>Parameters of <see cref="ControlGeneratorTrainer"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>The CQT column (<c>[2, bins, T]</c>). Default "Cqt".</summary>
+        public string CqtColumnName = "Cqt";
+
+        /// <summary>The register-activity column (<c>[4, T]</c>, active above 0.5). Default "Targets".</summary>
+        public string TargetsColumnName = "Targets";
+
+        /// <summary>The output column of the returned transformer. Default "Controls".</summary>
+        public string OutputColumnName = "Controls";
+
+        /// <summary>The architecture. Default <see cref="GeneratorConfig.Demo"/>.</summary>
+        public GeneratorConfig Generator = GeneratorConfig.Demo;
+
+        /// <summary>The preset name written to the model's metadata. Default "demo".</summary>
+        public string PresetName = "demo";
+
+        /// <summary>The CQT parameters the data was made with (recorded in the model). Default: the project's defaults.</summary>
+        public CqtOptions Cqt = new();
+
+        /// <summary>Training options (epochs, steps, batch, learning rate, seed, augmentation). Default: their defaults.</summary>
+        public GeneratorTrainingOptions Training = new();
+
+        /// <summary>The fraction of rows (the last ones) held out for the per-epoch validation F1. Default 0.2.</summary>
+        public double ValidationFraction = 0.2;
+
+        /// <summary>Receives progress reports, or null. Default null.</summary>
+        public IProgress<TrainingProgress>? Progress;
+
+        /// <summary>Generation mode of the returned transformer. Default deterministic.</summary>
+        public GenerationMode Mode = GenerationMode.Deterministic;
+
+        /// <summary>Temperature of stochastic generation. Default 1.</summary>
+        public double Temperature = 1.0;
+
+        /// <summary>Seed of stochastic generation. Default 0.</summary>
+        public long Seed;
+
+        /// <summary>Samples per row. Default 1.</summary>
+        public int SampleCount = 1;
+
+        /// <summary>Inference-time dropout (stochastic mode only). Default 0.</summary>
+        public double Dropout;
+
+        /// <summary>The CUDA device for inference, or null for the CPU. Default null.</summary>
+        public int? GpuDeviceId;
+
+        /// <summary>Whether inference falls back to the CPU (logged) when CUDA cannot be used. Default false.</summary>
+        public bool FallbackToCpu;
+    }
+}

@@ -1,0 +1,143 @@
+using CqtMl.Onnx.Generation;
+using CqtMl.Onnx.Proto;
+using CqtMl.Onnx.Runtime;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace CqtMl.MLNet;
+
+/// <summary>
+/// Generates control signals from a CQT column with an exported generator (<c>generator.onnx</c>): deterministic or
+/// stochastic (Gumbel-max at a temperature, optional inference-time dropout, seeded), several samples per row. The
+/// output is a <c>Vector&lt;Single&gt;</c> laid out <c>[SampleCount, 4, T]</c>, values level / (K - 1). Fitting trains
+/// nothing; the fitted chain (ML.NET's own transforms: a versioned custom mapping for the graph inputs and the ONNX
+/// transform, which stores the model bytes) saves and loads like any ML.NET model. Each row is one ONNX Runtime call;
+/// for bulk generation use <see cref="OnnxControlGenerator"/>, which scores batches.
+/// </summary>
+public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTransformer>
+{
+    private readonly TransformsCatalog _transforms;
+    private readonly byte[] _model;
+
+    internal ControlGeneratorEstimator(TransformsCatalog transforms, Options options, byte[] model)
+    {
+        _transforms = transforms;
+        Opts = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
+        _model = model;
+        Info = GeneratorModelInfo.Read(model);
+        Generation.Validate();
+    }
+
+    /// <summary>Gets the options.</summary>
+    public Options Opts { get; }
+
+    /// <summary>Gets what the model's metadata says about it.</summary>
+    public GeneratorModelInfo Info { get; }
+
+    private GenerationOptions Generation => new()
+    {
+        Mode = Opts.Mode,
+        Temperature = Opts.Temperature,
+        Seed = Opts.Seed,
+        SampleCount = Opts.SampleCount,
+        Dropout = Opts.Dropout,
+    };
+
+    private string InputColumn => Opts.InputColumnName ?? Opts.OutputColumnName;
+
+    /// <inheritdoc/>
+    public ControlGeneratorTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        DataViewSchema.Column column = input.Schema.GetColumnOrNull(InputColumn)
+            ?? throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{InputColumn}' not found in the data.");
+        if (column.Type is not VectorDataViewType { ItemType: var item } || item != NumberDataViewType.Single)
+        {
+            throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{InputColumn}' must be a vector of Single (a CQT [2, {Info.Bins}, T]), not {column.Type}.");
+        }
+
+        return new ControlGeneratorTransformer(BuildPipeline().Fit(input), Opts, Info, _model);
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == InputColumn);
+        if (column.Name is null || column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{InputColumn}' must exist and be a vector of Single.");
+        }
+
+        return BuildPipeline().GetOutputSchema(inputSchema);
+    }
+
+    private IEstimator<ITransformer> BuildPipeline()
+    {
+        GenerationOptions generation = Generation;
+        string parameters = GeneratorInputsMapping.Encode(Info, generation);
+        int samples = generation.SampleCount;
+
+        // The graph's inputs this mode uses; the others keep their defaults (no noise, temperature 1, no dropout).
+        var inputs = new List<string> { "cqt" };
+        var shapes = new Dictionary<string, int[]> { ["cqt"] = new[] { samples, 2, Info.Bins, -1 } };
+        if (generation.Mode == GenerationMode.Stochastic)
+        {
+            inputs.AddRange(new[] { "gumbel", "temperature" });
+            shapes["gumbel"] = new[] { samples, 4, Info.Levels, -1 };
+            shapes["temperature"] = new[] { 1 };
+            if (generation.Dropout > 0)
+            {
+                inputs.Add("dropout_mask");
+                shapes["dropout_mask"] = new[] { Info.Depth, samples, -1, Info.MlpDim };
+            }
+        }
+
+        // ML.NET's ONNX transform feeds only inputs without a default: drop the defaults of the inputs fed here.
+        byte[] model = inputs.Count == 1 ? _model : OnnxModelEditor.WithoutInitializers(_model, inputs.Skip(1).ToHashSet());
+        int? device = OnnxExecution.ResolveDevice(Opts.GpuDeviceId, Opts.FallbackToCpu);
+        return new EstimatorChain<ITransformer>()
+            .Append(_transforms.CopyColumns(GeneratorInputsMapping.SourceColumn, InputColumn))
+            .Append(_transforms.CustomMapping<RowAnchorMapping.Input, RowAnchorMapping.Output>(RowAnchorMapping.Map, RowAnchorMapping.ContractName))
+            .Append(_transforms.Expression(GeneratorInputsMapping.ParametersColumn, $"a => \"{parameters}\"", RowAnchorMapping.AnchorColumn))
+            .Append(_transforms.CustomMapping<GeneratorInputsMapping.Input, GeneratorInputsMapping.Output>(GeneratorInputsMapping.Map, GeneratorInputsMapping.ContractName))
+            .Append(_transforms.ApplyOnnxModel(new[] { "controls" }, inputs.ToArray(), new MemoryStream(model), shapes, device, Opts.FallbackToCpu))
+            .Append(_transforms.CopyColumns(Opts.OutputColumnName, "controls"))
+            .Append(_transforms.DropColumns(GeneratorInputsMapping.SourceColumn, RowAnchorMapping.AnchorColumn, GeneratorInputsMapping.ParametersColumn, "cqt", "gumbel", "temperature", "dropout_mask", "controls"));
+    }
+
+    /// <summary>Parameters of <see cref="ControlGeneratorEstimator"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>The output column: <c>Vector&lt;Single&gt;</c> <c>[SampleCount, 4, T]</c>. Default "Controls".</summary>
+        public string OutputColumnName = "Controls";
+
+        /// <summary>The input CQT column (<c>[2, bins, T]</c>, as made by ExtractCqt); null means the output column's name. Default "Cqt".</summary>
+        public string? InputColumnName = "Cqt";
+
+        /// <summary>The generator model file (<c>generator.onnx</c>). Required unless the model's bytes are given.</summary>
+        public string? ModelPath;
+
+        /// <summary>Deterministic (argmax, no dropout) or stochastic. Default deterministic.</summary>
+        public GenerationMode Mode = GenerationMode.Deterministic;
+
+        /// <summary>The temperature of stochastic sampling (> 0). Default 1.</summary>
+        public double Temperature = 1.0;
+
+        /// <summary>The seed of stochastic sampling; every row uses it, so equal rows get equal samples. Default 0.</summary>
+        public long Seed;
+
+        /// <summary>The number of samples per row. Default 1.</summary>
+        public int SampleCount = 1;
+
+        /// <summary>Inference-time dropout probability on the MLP hidden units, stochastic mode only. Default 0.</summary>
+        public double Dropout;
+
+        /// <summary>The CUDA device to run on, or null for the CPU. Default null.</summary>
+        public int? GpuDeviceId;
+
+        /// <summary>Whether to fall back to the CPU (logged) when CUDA cannot be used; otherwise fail. Default false.</summary>
+        public bool FallbackToCpu;
+    }
+}

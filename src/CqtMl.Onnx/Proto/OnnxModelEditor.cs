@@ -1,0 +1,104 @@
+namespace CqtMl.Onnx.Proto;
+
+/// <summary>
+/// Small edits of serialised ONNX models without a full protobuf library: fields are copied byte for byte except the
+/// ones an edit removes.
+/// </summary>
+public static class OnnxModelEditor
+{
+    private const int ModelGraph = 7, GraphInitializer = 5, TensorName = 8;
+
+    /// <summary>
+    /// Removes the initializers (default values) of the named graph inputs, which makes those inputs required. ML.NET's
+    /// ONNX transform can only feed inputs that have no initializer (ONNX Runtime lists the others separately).
+    /// </summary>
+    /// <param name="model">The model's bytes.</param>
+    /// <param name="names">The inputs whose defaults to drop.</param>
+    /// <returns>The edited model's bytes.</returns>
+    public static byte[] WithoutInitializers(byte[] model, IReadOnlySet<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(names);
+        return Rewrite(model, (field, payload) => field != ModelGraph
+            ? payload
+            : Rewrite(payload, (graphField, graphPayload) => graphField == GraphInitializer && names.Contains(NameOf(graphPayload)) ? null : graphPayload));
+    }
+
+    /// <summary>Copies a message, letting <paramref name="edit"/> replace or drop (null) each length-delimited field.</summary>
+    private static byte[] Rewrite(byte[] message, Func<int, byte[], byte[]?> edit)
+    {
+        var output = new MemoryStream(message.Length);
+        int position = 0;
+        while (position < message.Length)
+        {
+            int start = position;
+            ulong key = ReadVarint(message, ref position);
+            int field = (int)(key >> 3), wireType = (int)(key & 7);
+            switch (wireType)
+            {
+                case 0:
+                    ReadVarint(message, ref position);
+                    break;
+                case 1:
+                    position += 8;
+                    break;
+                case 5:
+                    position += 4;
+                    break;
+                case 2:
+                    int length = checked((int)ReadVarint(message, ref position));
+                    byte[] payload = message.AsSpan(position, length).ToArray();
+                    position += length;
+                    byte[]? replaced = edit(field, payload);
+                    if (replaced is not null)
+                    {
+                        var writer = new ProtoWriter();
+                        writer.Bytes(field, replaced);
+                        output.Write(writer.ToArray());
+                    }
+
+                    continue;
+                default:
+                    throw new InvalidDataException($"Unsupported protobuf wire type {wireType} at byte {start}.");
+            }
+
+            output.Write(message, start, position - start);
+        }
+
+        return output.ToArray();
+    }
+
+    private static string NameOf(byte[] tensor)
+    {
+        string name = string.Empty;
+        Rewrite(tensor, (field, payload) =>
+        {
+            if (field == TensorName)
+            {
+                name = System.Text.Encoding.UTF8.GetString(payload);
+            }
+
+            return payload;
+        });
+        return name;
+    }
+
+    private static ulong ReadVarint(byte[] data, ref int position)
+    {
+        ulong value = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            if (position >= data.Length || shift > 63)
+            {
+                throw new InvalidDataException("Truncated or malformed protobuf varint.");
+            }
+
+            byte b = data[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace CqtMl.Torch.Export;
+
+/// <summary>Which operators the exported generator graph uses for its transformer blocks.</summary>
+public enum GeneratorOperators
+{
+    /// <summary>
+    /// ONNX Runtime's fused contrib operators (domain <c>com.microsoft</c>): <c>Attention</c>, <c>SkipLayerNormalization</c>
+    /// and <c>BiasGelu</c>. The fastest on ONNX Runtime (CPU and CUDA); other runtimes cannot load it. The default.
+    /// </summary>
+    Fused = 0,
+
+    /// <summary>Standard ONNX operators only (MatMul, Softmax, LayerNormalization, Erf): portable to any ONNX runtime.</summary>
+    Standard = 1,
+}
+
+/// <summary>Options of <see cref="GeneratorOnnxExporter"/>.</summary>
+public sealed record GeneratorExportOptions
+{
+    /// <summary>Gets the operator set of the transformer blocks. Default <see cref="GeneratorOperators.Fused"/>.</summary>
+    public GeneratorOperators Operators { get; init; } = GeneratorOperators.Fused;
+
+    /// <summary>
+    /// Gets a value indicating whether the transformer's linear layers are stored as int8 weights with one scale per
+    /// output column and run by ONNX Runtime's <c>DynamicQuantizeMatMul</c> (activations quantized to uint8 per call:
+    /// dynamic quantization). About 3.5 times smaller; the accuracy change is reported in docs/benchmarks.md.
+    /// The patch embedding, position tables, norms and head stay float32. Default false.
+    /// </summary>
+    public bool QuantizeWeights { get; init; }
+}

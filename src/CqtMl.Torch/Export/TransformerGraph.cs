@@ -1,0 +1,106 @@
+using CqtMl.Onnx.Proto;
+using CqtMl.Torch.Generator;
+using static TorchSharp.torch;
+
+namespace CqtMl.Torch.Export;
+
+/// <summary>
+/// Writes the generator's transformer blocks and final norm into an ONNX graph, with standard or fused operators and
+/// float or int8 linear layers. Every block multiplies its MLP hidden activations (after GELU) by a slice of the
+/// dropout-mask input, which is 1 unless inference-time dropout is asked for.
+/// </summary>
+internal sealed class TransformerGraph(OnnxGraph g, IReadOnlyDictionary<string, Tensor> weights, GeneratorConfig config, GeneratorExportOptions options)
+{
+    private const float Epsilon = 1e-6f;
+
+    /// <summary>Writes all blocks and the final norm.</summary>
+    /// <param name="tokens">Embedded tokens <c>[B, N, D]</c>.</param>
+    /// <param name="dropoutMask">The mask input <c>[depth, B, N, mlp]</c> (or broadcastable).</param>
+    /// <returns>The normalised tokens.</returns>
+    public string Write(string tokens, string dropoutMask) =>
+        options.Operators == GeneratorOperators.Fused ? WriteFused(tokens, dropoutMask) : WriteStandard(tokens, dropoutMask);
+
+    private string WriteStandard(string tokens, string dropoutMask)
+    {
+        for (int i = 0; i < config.Depth; i++)
+        {
+            string p = $"blocks.{i}.";
+            string attended = Attention(LayerNorm(tokens, p + "norm1."), p + "attn.");
+            tokens = g.Node("Add", new[] { tokens, Bias(MatMul(attended, p + "attn.proj.weight"), p + "attn.proj.bias") });
+            string hidden = Gelu(Bias(MatMul(LayerNorm(tokens, p + "norm2."), p + "mlp.fc1.weight"), p + "mlp.fc1.bias"));
+            hidden = g.Node("Mul", new[] { hidden, MaskOf(dropoutMask, i) });
+            tokens = g.Node("Add", new[] { tokens, Bias(MatMul(hidden, p + "mlp.fc2.weight"), p + "mlp.fc2.bias") });
+        }
+
+        return LayerNorm(tokens, "norm.");
+    }
+
+    private string WriteFused(string tokens, string dropoutMask)
+    {
+        // The residual stream and its norm come out of one SkipLayerNormalization per residual add (outputs 0 and 3).
+        string residual = tokens;
+        string normed = LayerNorm(tokens, "blocks.0.norm1.");
+        for (int i = 0; i < config.Depth; i++)
+        {
+            string p = $"blocks.{i}.";
+            string attended = options.QuantizeWeights
+                ? Attention(normed, p + "attn.")
+                : g.ContribNode("Attention", new[] { normed, Float(p + "attn.qkv.weight", transpose: true), Float(p + "attn.qkv.bias") }, OnnxAttribute.Int("num_heads", config.Heads));
+            (normed, residual) = SkipLayerNorm(MatMul(attended, p + "attn.proj.weight"), residual, p + "norm2.", p + "attn.proj.bias");
+            string hidden = g.ContribNode("BiasGelu", new[] { MatMul(normed, p + "mlp.fc1.weight"), Float(p + "mlp.fc1.bias") });
+            hidden = g.Node("Mul", new[] { hidden, MaskOf(dropoutMask, i) });
+            string next = i + 1 < config.Depth ? $"blocks.{i + 1}.norm1." : "norm.";
+            (normed, residual) = SkipLayerNorm(MatMul(hidden, p + "mlp.fc2.weight"), residual, next, p + "mlp.fc2.bias");
+        }
+
+        return normed;
+    }
+
+    private (string Normed, string Sum) SkipLayerNorm(string x, string skip, string norm, string bias)
+    {
+        string[] outputs = g.ContribNode("SkipLayerNormalization", new[] { x, skip, Float(norm + "weight"), Float(norm + "bias"), Float(bias) }, new[] { true, false, false, true }, OnnxAttribute.Float("epsilon", Epsilon));
+        return (outputs[0], outputs[3]);
+    }
+
+    private string MaskOf(string dropoutMask, int block) =>
+        g.Node("Gather", new[] { dropoutMask, g.Scalar(block) }, attributes: OnnxAttribute.Int("axis", 0));
+
+    /// <summary>x times a Linear weight (transposed), in float32 or as int8 dynamic quantization.</summary>
+    private string MatMul(string x, string weight)
+    {
+        if (!options.QuantizeWeights)
+        {
+            return g.Node("MatMul", new[] { x, Float(weight, transpose: true) });
+        }
+
+        (string quantized, string scales) = OnnxWeights.Int8Columns(g, weights[weight]);
+        return g.ContribNode("DynamicQuantizeMatMul", new[] { x, quantized, scales });
+    }
+
+    private string Bias(string x, string bias) => g.Node("Add", new[] { x, Float(bias) });
+
+    private string Float(string name, bool transpose = false) => OnnxWeights.Float(g, weights[name], transpose);
+
+    private string LayerNorm(string x, string prefix) =>
+        g.Node("LayerNormalization", new[] { x, Float(prefix + "weight"), Float(prefix + "bias") }, attributes: new[] { OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", Epsilon) });
+
+    private string Gelu(string x)
+    {
+        // Exact GELU: 0.5 x (1 + erf(x / sqrt 2)).
+        string erf = g.Node("Erf", new[] { g.Node("Mul", new[] { x, g.Constant(new[] { (float)(1 / Math.Sqrt(2)) }, 1) }) });
+        return g.Node("Mul", new[] { g.Node("Mul", new[] { x, g.Constant(new[] { 0.5f }, 1) }), g.Node("Add", new[] { erf, g.Constant(new[] { 1f }, 1) }) });
+    }
+
+    /// <summary>Multi-head self-attention from standard operators: qkv, scaled dot products, softmax, mix (no output projection).</summary>
+    private string Attention(string x, string prefix)
+    {
+        int d = config.EmbedDim, heads = config.Heads, hd = d / heads;
+        string qkv = Bias(MatMul(x, prefix + "qkv.weight"), prefix + "qkv.bias");
+        qkv = g.Node("Transpose", new[] { g.Node("Reshape", new[] { qkv, g.Constant(new long[] { 0, -1, 3, heads, hd }, 5) }) }, attributes: OnnxAttribute.Ints("perm", 2, 0, 3, 1, 4));
+        string Part(long index) => g.Node("Gather", new[] { qkv, g.Constant(new[] { index }) }, attributes: OnnxAttribute.Int("axis", 0));
+        string q = Part(0), k = Part(1), v = Part(2);
+        string scores = g.Node("Mul", new[] { g.Node("MatMul", new[] { q, g.Node("Transpose", new[] { k }, attributes: OnnxAttribute.Ints("perm", 0, 1, 3, 2)) }), g.Constant(new[] { (float)(1 / Math.Sqrt(hd)) }, 1) });
+        string mixed = g.Node("MatMul", new[] { g.Node("Softmax", new[] { scores }, attributes: OnnxAttribute.Int("axis", -1)), v });
+        return g.Node("Reshape", new[] { g.Node("Transpose", new[] { mixed }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3)), g.Constant(new long[] { 0, -1, d }, 3) });
+    }
+}
