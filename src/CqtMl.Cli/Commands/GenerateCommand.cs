@@ -22,7 +22,7 @@ internal static class GenerateCommand
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (> 0).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<long>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 0 };
         var samples = new Option<int>("--samples") { Description = "Samples to draw.", DefaultValueFactory = _ => 1 };
-        var dropout = new Option<double>("--dropout") { Description = "Inference-time dropout (not supported yet: must be 0).", DefaultValueFactory = _ => 0 };
+        var dropout = new Option<double>("--dropout") { Description = "Inference-time dropout probability in [0, 1) (stochastic mode only).", DefaultValueFactory = _ => 0 };
         var png = new Option<string?>("--png") { Description = "Also plot the first sample's control curves." };
         var command = new Command("generate", "Generate control signals for an audio file with an exported generator.") { input, model, output, mode, temperature, seed, samples, dropout, png };
         command.SetAction(parse =>
@@ -33,19 +33,15 @@ internal static class GenerateCommand
                 Temperature = parse.GetValue(temperature),
                 Seed = parse.GetValue(seed),
                 SampleCount = parse.GetValue(samples),
+                Dropout = parse.GetValue(dropout),
             };
             try
             {
                 options.Validate();
             }
-            catch (ArgumentOutOfRangeException e)
+            catch (ArgumentException e)
             {
                 throw new UsageException($"--{e.ParamName?.ToLowerInvariant()}: {e.Message.Split(" (Parameter", 2)[0]}", e);
-            }
-
-            if (parse.GetValue(dropout) != 0)
-            {
-                throw new UsageException("--dropout: inference-time dropout is not implemented yet; use 0.");
             }
 
             string modelPath = parse.GetRequiredValue(model);

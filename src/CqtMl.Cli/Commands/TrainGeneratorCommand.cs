@@ -30,13 +30,15 @@ internal static class TrainGeneratorCommand
         var steps = new Option<int>("--steps-per-epoch") { Description = "Optimisation steps per epoch.", DefaultValueFactory = _ => 20 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
-        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX.") { data, output, preset, epochs, steps, seed, resume };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(resume), stdout, cancellation)));
+        var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the process's peak resident memory." };
+        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, epochs, steps, seed, resume, timings };
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(timings)), stdout, cancellation)));
         return command;
     }
 
-    private static int Run(string root, string outDir, string presetName, int epochs, int stepsPerEpoch, int seed, bool resume, TextWriter stdout, CancellationToken cancellation)
+    private static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
     {
+        (string root, string outDir, string presetName, int epochs, int stepsPerEpoch, int seed, bool resume, bool timings) = arguments;
         if (epochs < 1 || stepsPerEpoch < 1)
         {
             throw new UsageException("--epochs and --steps-per-epoch must be at least 1.");
@@ -61,11 +63,15 @@ internal static class TrainGeneratorCommand
         var progress = new ConsoleProgress(stdout);
         IReadOnlyList<TrainingProgress> history = GeneratorTrainer.Train(model, training, validation, options, progress, resume, cancellation);
 
+        double secondsPerStep = progress.SecondsPerStep;
         byte[] onnx = GeneratorOnnxExporter.Export(model, cqt, presetName);
+        byte[] int8 = GeneratorOnnxExporter.Export(model, cqt, presetName, new GeneratorExportOptions { QuantizeWeights = true });
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "generator.onnx"), onnx);
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, "generator.int8.onnx"), int8);
         GeneratorWeights.SaveSafetensors(model, Path.Combine(outDir, "generator.safetensors"));
         IReadOnlyList<TrainingExample> evaluation = validation.Count > 0 ? validation : training;
         double f1 = GeneratorTrainer.Evaluate(model, evaluation), constant = GeneratorData.BestConstantF1(evaluation);
+        double int8F1 = OnnxF1(int8, evaluation, out double agreement, onnx);
         var metrics = new
         {
             preset = presetName,
@@ -75,18 +81,86 @@ internal static class TrainGeneratorCommand
             training_seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             validation_register_f1 = f1,
             best_constant_register_f1 = constant,
+            int8_validation_register_f1 = int8F1,
+            int8_control_agreement = agreement,
+            onnx_bytes = onnx.Length,
+            int8_onnx_bytes = int8.Length,
             history = history.Select(h => new { epoch = h.Epoch, step = h.Step, loss = h.Loss, learning_rate = h.LearningRate, validation_f1 = h.ValidationF1 }),
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
         TrainingCurves.SavePng(Path.Combine(outDir, "training-curve.png"), history.Select(h => h.Loss).ToList(), history.Select(h => h.ValidationF1 ?? 0).ToList(), $"generator ({presetName}), seed {seed}");
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"register F1 {f1:F3} (best constant predictor {constant:F3}); wrote {Path.GetFullPath(outDir)}/generator.onnx, generator.safetensors, checkpoint.bin, metrics.json, training-curve.png"));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"register F1 {f1:F3} (best constant predictor {constant:F3}); int8 model {int8F1:F3} ({agreement:P2} of controls equal to float32, {int8.Length / 1e6:F1} MB vs {onnx.Length / 1e6:F1} MB)"));
+        stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/generator.onnx, generator.int8.onnx, generator.safetensors, checkpoint.bin, metrics.json, training-curve.png");
+        if (timings)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"seconds_per_step\": {secondsPerStep:F3}, \"peak_rss_mb\": {PeakResidentMegabytes():F0}}}"));
+        }
+
         return Program.Success;
     }
 
+    /// <summary>Register F1 of an exported model run by ONNX Runtime, and the fraction of its controls equal to the reference model's.</summary>
+    private static double OnnxF1(byte[] model, IReadOnlyList<TrainingExample> examples, out double agreement, byte[] reference)
+    {
+        using var generator = new CqtMl.Onnx.Generation.OnnxControlGenerator(model);
+        using var baseline = new CqtMl.Onnx.Generation.OnnxControlGenerator(reference);
+        var predicted = new List<float>();
+        var targets = new List<float>();
+        long equal = 0, total = 0;
+        foreach (TrainingExample example in examples)
+        {
+            float[] controls = generator.Generate(example.Cqt, 1, example.Frames, new CqtMl.Onnx.Generation.GenerationOptions());
+            float[] expected = baseline.Generate(example.Cqt, 1, example.Frames, new CqtMl.Onnx.Generation.GenerationOptions());
+            equal += controls.Zip(expected).Count(p => p.First == p.Second);
+            total += controls.Length;
+            predicted.AddRange(controls);
+            targets.AddRange(example.Targets);
+        }
+
+        agreement = (double)equal / Math.Max(1, total);
+        return RegisterMetrics.F1(predicted.ToArray(), targets.ToArray());
+    }
+
+    /// <summary>The process's peak resident set (VmHWM) in MB, or NaN where /proc is not available.</summary>
+    private static double PeakResidentMegabytes()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status))
+        {
+            return double.NaN;
+        }
+
+        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    private sealed record TrainArguments(string Root, string OutDir, string Preset, int Epochs, int StepsPerEpoch, int Seed, bool Resume, bool Timings);
+
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {
+        private readonly System.Diagnostics.Stopwatch _clock = new();
+        private int _timedSteps;
+
+        /// <summary>Gets the mean wall time of the steps after the first (which pays for warm-up), or NaN.</summary>
+        public double SecondsPerStep => _timedSteps > 0 ? _clock.Elapsed.TotalSeconds / _timedSteps : double.NaN;
+
         public void Report(TrainingProgress value)
         {
+            if (value.ValidationF1 is null)
+            {
+                // Time from the end of the first step to the end of the last; epoch-end evaluation is not a step.
+                if (_clock.IsRunning)
+                {
+                    _timedSteps++;
+                }
+
+                _clock.Start();
+            }
+            else
+            {
+                _clock.Stop();
+            }
+
             if (value.ValidationF1 is double f1)
             {
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, validation F1 {f1:F3}"));

@@ -99,7 +99,7 @@ public sealed class OnnxGraph
     /// Adds a node of ONNX Runtime's contrib domain (<see cref="MicrosoftDomain"/>, opset 1) with one or more outputs;
     /// the model then imports that domain.
     /// </summary>
-    /// <param name="op">The operator type, e.g. <c>SkipLayerNormalization</c>.</param>
+    /// <param name="op">The operator type, e.g. <c>Attention</c>.</param>
     /// <param name="inputs">Input value names (empty string for an omitted optional input).</param>
     /// <param name="outputs">Which outputs are used: true gets a generated name, false leaves that output out.</param>
     /// <param name="attributes">The node's attributes.</param>

@@ -47,13 +47,57 @@ public class GeneratorCommandTests : IDisposable
         CqtMl.Audio.IO.WavWriter.WriteFloat32(wav, 22050, new float[2000]);
         Assert.Equal(1, Cli.Run("generate", wav, "--model", Path.Combine(_dir, "missing.onnx"), "--out", Path.Combine(_dir, "x.npy")).Code);
         Assert.Equal(2, Cli.Run("generate", wav, "--model", "m.onnx", "--out", "x.npy", "--temperature", "0").Code);
+        // Dropout needs the stochastic mode and p < 1.
         Assert.Equal(2, Cli.Run("generate", wav, "--model", "m.onnx", "--out", "x.npy", "--dropout", "0.2").Code);
+        Assert.Equal(2, Cli.Run("generate", wav, "--model", "m.onnx", "--out", "x.npy", "--mode", "stochastic", "--dropout", "1").Code);
         Assert.Equal(2, Cli.Run("generate", wav, "--model", "m.onnx", "--out", "x.npy", "--mode", "wild").Code);
         string notModel = Path.Combine(_dir, "not.onnx");
         File.WriteAllText(notModel, "not a model");
         var (code, _, err) = Cli.Run("generate", wav, "--model", notModel, "--out", Path.Combine(_dir, "x.npy"));
         Assert.Equal(1, code);
         Assert.Contains("ONNX", err);
+    }
+
+    [Fact]
+    public void StochasticGenerationWithDropoutReproducesInFreshProcessesAndMatchesTorchSharp()
+    {
+        string wav = Path.Combine(_dir, "tone.wav");
+        float[] tone = Enumerable.Range(0, 16000).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * 220 * i / 22050) * (1 + Math.Sin(i / 900.0)))).ToArray();
+        CqtMl.Audio.IO.WavWriter.WriteFloat32(wav, 22050, tone);
+        TorchSharp.torch.manual_seed(21);
+        using var model = new CqtMl.Torch.Generator.CqtVisionTransformer(CqtMl.Torch.Generator.GeneratorConfig.Demo with { Depth = 2 });
+        string onnx = Path.Combine(_dir, "generator.onnx");
+        File.WriteAllBytes(onnx, CqtMl.Torch.Export.GeneratorOnnxExporter.Export(model, new CqtMl.Audio.Cqt.CqtOptions(), "demo"));
+
+        string[] Arguments(string output) => new[] { "generate", wav, "--model", onnx, "--out", output, "--mode", "stochastic", "--temperature", "1.3", "--seed", "77", "--samples", "2", "--dropout", "0.2" };
+        float[] first = RunFreshProcess(Arguments(Path.Combine(_dir, "first.npy")), Path.Combine(_dir, "first.npy"));
+        float[] second = RunFreshProcess(Arguments(Path.Combine(_dir, "second.npy")), Path.Combine(_dir, "second.npy"));
+        Assert.Equal(first, second);
+
+        // The same CQT, seed, temperature and dropout in TorchSharp give the same controls.
+        var extractor = new CqtMl.Audio.Cqt.CqtExtractor(new CqtMl.Audio.Cqt.CqtOptions());
+        float[] cqt = extractor.ComputeTensor(new[] { tone });
+        int frames = cqt.Length / (2 * 84);
+        using var input = TorchSharp.torch.tensor(cqt, 1, 2, 84, frames);
+        var options = new CqtMl.Onnx.Generation.GenerationOptions { Mode = CqtMl.Onnx.Generation.GenerationMode.Stochastic, Temperature = 1.3, Seed = 77, SampleCount = 2, Dropout = 0.2 };
+        Assert.Equal(CqtMl.Torch.Generator.ControlSampler.Generate(model, input, options), first);
+        Assert.NotEqual(CqtMl.Torch.Generator.ControlSampler.Generate(model, input, options with { Dropout = 0 }), first);
+    }
+
+    private static float[] RunFreshProcess(string[] arguments, string output)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cqtml.dll"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, errors);
+        return Cli.ReadNpy(output).Data;
     }
 
     private static string? FindMusicNet()

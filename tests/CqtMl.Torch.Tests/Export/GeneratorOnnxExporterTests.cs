@@ -12,16 +12,33 @@ namespace CqtMl.Torch.Tests.Export;
 /// <summary>The exported ONNX graph against the TorchSharp forward pass (evaluation mode).</summary>
 public class GeneratorOnnxExporterTests(ITestOutputHelper output)
 {
-    public static IEnumerable<object[]> Cases() => new[]
+    public static IEnumerable<object[]> Cases()
     {
-        new object[] { "demo", 1, 1 }, new object[] { "demo", 1, 7 }, new object[] { "demo", 8, 344 }, new object[] { "demo", 1, 1723 },
-        new object[] { "patches", 2, 37 }, new object[] { "tiny", 1, 344 },
-        new object[] { "interpolated", 1, 1 }, new object[] { "interpolated", 2, 345 }, new object[] { "interpolated", 1, 20_000 },
-    };
+        // The matrix for the default (tiny, fused operators), then other architectures and the standard operators.
+        foreach (int frames in new[] { 1, 7, 344, 1723 })
+        {
+            foreach (int batch in new[] { 1, 8 })
+            {
+                yield return new object[] { "tiny", batch, frames, GeneratorOperators.Fused };
+            }
+        }
+
+        foreach (GeneratorOperators operators in new[] { GeneratorOperators.Fused, GeneratorOperators.Standard })
+        {
+            yield return new object[] { "demo", 8, 344, operators };
+            yield return new object[] { "demo", 1, 1723, operators };
+            yield return new object[] { "patches", 2, 37, operators };
+            yield return new object[] { "interpolated", 2, 345, operators };
+        }
+
+        yield return new object[] { "tiny", 1, 7, GeneratorOperators.Standard };
+        yield return new object[] { "interpolated", 1, 1, GeneratorOperators.Fused };
+        yield return new object[] { "interpolated", 1, 20_000, GeneratorOperators.Fused };
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void OnnxMatchesTorchSharp(string preset, int batch, int frames)
+    public void OnnxMatchesTorchSharp(string preset, int batch, int frames, GeneratorOperators operators)
     {
         GeneratorConfig config = preset switch
         {
@@ -33,7 +50,7 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
         torch.manual_seed(11);
         using var model = new CqtVisionTransformer(config);
         model.eval();
-        byte[] onnx = GeneratorOnnxExporter.Export(model, new CqtOptions(), preset);
+        byte[] onnx = GeneratorOnnxExporter.Export(model, new CqtOptions(), preset, new GeneratorExportOptions { Operators = operators });
 
         using var x = rand(batch, 2, 84, frames) * 3;
         float[] expectedLogits;
@@ -56,7 +73,7 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
             maxRef = Math.Max(maxRef, Math.Abs(expectedLogits[i]));
         }
 
-        output.WriteLine($"{preset} batch {batch} T {frames}: max |diff| / max |ref| = {maxDiff / maxRef:E2}");
+        output.WriteLine($"{preset} {operators} batch {batch} T {frames}: max |diff| / max |ref| = {maxDiff / maxRef:E2}");
         Assert.True(maxDiff / maxRef <= 1e-4, $"relative difference {maxDiff / maxRef:E3}");
 
         // Controls: argmax level / (K - 1), per register and frame.

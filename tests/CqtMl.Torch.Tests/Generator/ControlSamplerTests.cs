@@ -12,16 +12,17 @@ namespace CqtMl.Torch.Tests.Generator;
 public class ControlSamplerTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(GenerationMode.Deterministic, 1.0)]
-    [InlineData(GenerationMode.Stochastic, 0.7)]
-    [InlineData(GenerationMode.Stochastic, 1.5)]
-    public void TorchSharpAndOnnxRuntimeGiveTheSameControls(GenerationMode mode, double temperature)
+    [InlineData(GenerationMode.Deterministic, 1.0, 0.0)]
+    [InlineData(GenerationMode.Stochastic, 0.7, 0.0)]
+    [InlineData(GenerationMode.Stochastic, 1.5, 0.0)]
+    [InlineData(GenerationMode.Stochastic, 1.0, 0.25)]
+    public void TorchSharpAndOnnxRuntimeGiveTheSameControls(GenerationMode mode, double temperature, double dropout)
     {
         torch.manual_seed(21);
         using var model = new CqtVisionTransformer(GeneratorConfig.Demo);
         model.eval();
         using var cqt = rand(2, 2, 84, 57) * 2;
-        var options = new GenerationOptions { Mode = mode, Temperature = temperature, Seed = 1234, SampleCount = 3 };
+        var options = new GenerationOptions { Mode = mode, Temperature = temperature, Seed = 1234, SampleCount = 3, Dropout = dropout };
         float[] torchControls = ControlSampler.Generate(model, cqt, options);
         using var onnx = new OnnxControlGenerator(GeneratorOnnxExporter.Export(model, new CqtOptions(), "demo"));
         float[] onnxControls = onnx.Generate(cqt.data<float>().ToArray(), 2, 57, options);
@@ -57,6 +58,28 @@ public class ControlSamplerTests(ITestOutputHelper output)
         float[] many = GumbelNoise.Create(1, 200_000);
         double mean = many.Average(v => (double)v);
         Assert.InRange(mean, 0.5772 - 0.01, 0.5772 + 0.01); // Euler-Mascheroni constant: the Gumbel mean
+    }
+
+    [Fact]
+    public void DropoutMasksAreSeededInvertedDropout()
+    {
+        float[] mask = DropoutMask.Create(3, 0.25, 400_000);
+        Assert.Equal(mask, DropoutMask.Create(3, 0.25, 400_000));
+        Assert.NotEqual(mask, DropoutMask.Create(4, 0.25, 400_000));
+        Assert.All(mask, v => Assert.True(v == 0f || Math.Abs(v - (1 / 0.75f)) < 1e-6));
+        Assert.InRange(mask.Count(v => v == 0) / (double)mask.Length, 0.245, 0.255);
+        Assert.InRange(mask.Average(v => (double)v), 0.99, 1.01); // expected activation unchanged
+
+        // Dropout changes the samples, is reproducible, and is refused in deterministic mode or at p >= 1.
+        torch.manual_seed(24);
+        using var model = new CqtVisionTransformer(GeneratorConfig.Demo with { Depth = 2 });
+        using var cqt = rand(1, 2, 84, 64);
+        var options = new GenerationOptions { Mode = GenerationMode.Stochastic, Seed = 7, Dropout = 0.3 };
+        Assert.Equal(ControlSampler.Generate(model, cqt, options), ControlSampler.Generate(model, cqt, options));
+        Assert.NotEqual(ControlSampler.Generate(model, cqt, options), ControlSampler.Generate(model, cqt, options with { Dropout = 0 }));
+        Assert.Throws<ArgumentException>(() => new GenerationOptions { Dropout = 0.1 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (options with { Dropout = 1 }).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => (options with { Dropout = double.NaN }).Validate());
     }
 
     [Fact]

@@ -1,0 +1,36 @@
+using CqtMl.Onnx.Proto;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace CqtMl.Onnx.Tests.Proto;
+
+/// <summary>Removing input defaults from a serialised model.</summary>
+public class OnnxModelEditorTests
+{
+    [Fact]
+    public void DroppingADefaultMakesTheInputRequiredAndKeepsTheRest()
+    {
+        var g = new OnnxGraph("edit");
+        string x = g.Input("x", OnnxGraph.Float, 2L);
+        string bias = g.OptionalInput("bias", new[] { 10f, 20f }, new long[] { 2 }, 2L);
+        g.Output("y", g.Node("Add", new[] { x, bias }), OnnxGraph.Float, 2L);
+        byte[] model = g.ToModel(new Dictionary<string, string> { ["kind"] = "test" });
+
+        var input = NamedOnnxValue.CreateFromTensor("x", new DenseTensor<float>(new[] { 1f, 2f }, new[] { 2 }));
+        using (var session = new InferenceSession(model))
+        {
+            Assert.Equal(new[] { 11f, 22f }, session.Run(new[] { input }).First().AsTensor<float>().ToArray());
+            Assert.Single(session.InputMetadata);
+        }
+
+        byte[] edited = OnnxModelEditor.WithoutInitializers(model, new HashSet<string> { "bias" });
+        Assert.True(edited.Length < model.Length);
+        using var required = new InferenceSession(edited);
+        Assert.Equal(new[] { "x", "bias" }, required.InputMetadata.Keys.ToArray());
+        Assert.Equal("test", required.ModelMetadata.CustomMetadataMap["kind"]);
+        Assert.ThrowsAny<OnnxRuntimeException>(() => required.Run(new[] { input }));
+        var bias2 = NamedOnnxValue.CreateFromTensor("bias", new DenseTensor<float>(new[] { 1f, 1f }, new[] { 2 }));
+        Assert.Equal(new[] { 2f, 3f }, required.Run(new[] { input, bias2 }).First().AsTensor<float>().ToArray());
+        Assert.Equal(model, OnnxModelEditor.WithoutInitializers(model, new HashSet<string>()));
+    }
+}
