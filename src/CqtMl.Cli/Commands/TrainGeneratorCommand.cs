@@ -30,15 +30,16 @@ internal static class TrainGeneratorCommand
         var steps = new Option<int>("--steps-per-epoch") { Description = "Optimisation steps per epoch.", DefaultValueFactory = _ => 20 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
-        var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the process's peak resident memory." };
-        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, epochs, steps, seed, resume, timings };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(timings)), stdout, cancellation)));
+        var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute transformer activations in the backward pass (less memory, more time)." };
+        var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the process's peak resident memory at the end of training." };
+        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, epochs, steps, seed, resume, checkpointing, timings };
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(timings)), stdout, cancellation)));
         return command;
     }
 
     private static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
     {
-        (string root, string outDir, string presetName, int epochs, int stepsPerEpoch, int seed, bool resume, bool timings) = arguments;
+        (string root, string outDir, string presetName, int epochs, int stepsPerEpoch, int seed, bool resume, bool checkpointing, bool timings) = arguments;
         if (epochs < 1 || stepsPerEpoch < 1)
         {
             throw new UsageException("--epochs and --steps-per-epoch must be at least 1.");
@@ -58,12 +59,12 @@ internal static class TrainGeneratorCommand
         GeneratorConfig config = presetName == "tiny" ? GeneratorConfig.Tiny : GeneratorConfig.Demo;
         torch.manual_seed(seed);
         using var model = new CqtVisionTransformer(config);
-        var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin") };
+        var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), GradientCheckpointing = checkpointing };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var progress = new ConsoleProgress(stdout);
         IReadOnlyList<TrainingProgress> history = GeneratorTrainer.Train(model, training, validation, options, progress, resume, cancellation);
 
-        double secondsPerStep = progress.SecondsPerStep;
+        double secondsPerStep = progress.SecondsPerStep, trainingPeakMegabytes = PeakResidentMegabytes();
         byte[] onnx = GeneratorOnnxExporter.Export(model, cqt, presetName);
         byte[] int8 = GeneratorOnnxExporter.Export(model, cqt, presetName, new GeneratorExportOptions { QuantizeWeights = true });
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "generator.onnx"), onnx);
@@ -93,7 +94,7 @@ internal static class TrainGeneratorCommand
         stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/generator.onnx, generator.int8.onnx, generator.safetensors, checkpoint.bin, metrics.json, training-curve.png");
         if (timings)
         {
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"seconds_per_step\": {secondsPerStep:F3}, \"peak_rss_mb\": {PeakResidentMegabytes():F0}}}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"gradient_checkpointing\": {(checkpointing ? "true" : "false")}, \"seconds_per_step\": {secondsPerStep:F3}, \"training_peak_rss_mb\": {trainingPeakMegabytes:F0}}}"));
         }
 
         return Program.Success;
@@ -134,7 +135,7 @@ internal static class TrainGeneratorCommand
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private sealed record TrainArguments(string Root, string OutDir, string Preset, int Epochs, int StepsPerEpoch, int Seed, bool Resume, bool Timings);
+    private sealed record TrainArguments(string Root, string OutDir, string Preset, int Epochs, int StepsPerEpoch, int Seed, bool Resume, bool Checkpointing, bool Timings);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {

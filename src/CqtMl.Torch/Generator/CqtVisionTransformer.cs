@@ -42,6 +42,12 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>Gets the architecture.</summary>
     public GeneratorConfig Config { get; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether training forward passes checkpoint every transformer block (activations
+    /// recomputed in the backward pass: less memory, about one more forward pass of time). Ignored without gradients.
+    /// </summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>The time positions of <paramref name="timeTokens"/> tokens: table rows, or the table resampled linearly.</summary>
     private Tensor TimePositions(long timeTokens)
     {
@@ -107,7 +113,9 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         tokens = pos_drop.forward(tokens.reshape(b, f * timeTokens, d));
         for (int i = 0; i < blocks.Count; i++)
         {
-            tokens = blocks[i].Forward(tokens, dropoutMask?[i]);
+            tokens = GradientCheckpointing && training && is_grad_enabled() && dropoutMask is null
+                ? CheckpointedBlock.Run(blocks[i], tokens)
+                : blocks[i].Forward(tokens, dropoutMask?[i]);
         }
 
         // Average the frequency tokens of each time step, then K levels for 4 controls on each of its 4 frames.

@@ -48,6 +48,7 @@ public static class GeneratorTrainer
         // CUDA when TorchSharp reports it (a CUDA TorchSharp bundle on a GPU machine), otherwise the CPU (float32).
         Device device = TorchRuntime.DefaultDevice;
         model.to(device);
+        model.GradientCheckpointing = options.GradientCheckpointing;
         using var optimizer = new AdamWOptimizer(model.parameters(), options.LearningRate, options.WeightDecay);
         var balance = options.BalanceRegisters ? RegisterBalance.From(training) : RegisterBalance.Uniform;
         int totalSteps = options.Epochs * options.StepsPerEpoch, warmup = (int)(options.WarmupFraction * totalSteps);
