@@ -13,7 +13,8 @@ internal static class TrainingBatch
     /// <returns>CQT values <c>[batch, 2, bins, crop]</c> and level targets <c>[batch, 4, crop]</c> (0 or K - 1).</returns>
     public static (float[] Cqt, long[] Levels) Draw(IReadOnlyList<TrainingExample> training, GeneratorTrainingOptions options, int step, int bins, int levels)
     {
-        var random = new Random(HashCode.Combine(options.Seed, step));
+        // Not HashCode.Combine: it is salted per process, and a run resumed in a new process must draw the same batches.
+        var random = new Random(unchecked((int)(((long)options.Seed * 1_000_003) + (step * 7919L))));
         int crop = options.CropFrames, batch = options.BatchSize;
         var x = new float[batch * 2 * bins * crop];
         var active = new bool[batch * PitchRegister.Count * crop];

@@ -84,7 +84,34 @@ public class GeneratorCommandTests : IDisposable
         Assert.NotEqual(CqtMl.Torch.Generator.ControlSampler.Generate(model, input, options with { Dropout = 0 }), first);
     }
 
-    private static float[] RunFreshProcess(string[] arguments, string output)
+    [SkippableFact]
+    public void RunKilledAndResumedInANewProcessEndsWithTheSameWeightsAsAnUninterruptedOne()
+    {
+        string? musicnet = FindMusicNet();
+        Skip.If(musicnet is null, "../shared/fixtures/musicnet is not present next to this checkout.");
+        string killed = Path.Combine(_dir, "killed"), whole = Path.Combine(_dir, "whole");
+        string[] Train(string outDir, bool resume) => new[] { "train-generator", "--data", musicnet!, "--out", outDir, "--epochs", "3", "--steps-per-epoch", "15", "--seed", "6" }.Concat(resume ? new[] { "--resume" } : Array.Empty<string>()).ToArray();
+
+        // Kill the first process as soon as its first checkpoint exists, then resume in a new process.
+        using (var process = System.Diagnostics.Process.Start(FreshProcess(Train(killed, resume: false)))!)
+        {
+            string checkpoint = Path.Combine(killed, "checkpoint.bin");
+            while (!File.Exists(checkpoint) && !process.HasExited)
+            {
+                Thread.Sleep(20);
+            }
+
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        Assert.False(File.Exists(Path.Combine(killed, "generator.onnx")), "the first run finished before it could be killed");
+        RunFreshProcess(Train(killed, resume: true), null);
+        RunFreshProcess(Train(whole, resume: false), null);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "generator.safetensors")), File.ReadAllBytes(Path.Combine(killed, "generator.safetensors")));
+    }
+
+    private static System.Diagnostics.ProcessStartInfo FreshProcess(string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cqtml.dll"));
@@ -93,11 +120,16 @@ public class GeneratorCommandTests : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = System.Diagnostics.Process.Start(start)!;
+        return start;
+    }
+
+    private static float[] RunFreshProcess(string[] arguments, string? output)
+    {
+        using var process = System.Diagnostics.Process.Start(FreshProcess(arguments))!;
         string errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, errors);
-        return Cli.ReadNpy(output).Data;
+        return output is null ? Array.Empty<float>() : Cli.ReadNpy(output).Data;
     }
 
     private static string? FindMusicNet()
