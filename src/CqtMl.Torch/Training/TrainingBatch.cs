@@ -42,6 +42,7 @@ internal static class TrainingBatch
         float gain = (float)Math.Pow(10, options.GainDecibels * ((2 * random.NextDouble()) - 1) / 20);
         int semitones = example.Notes is null ? 0 : random.Next(-options.PitchShiftSemitones, options.PitchShiftSemitones + 1);
         int shift = semitones * options.BinsPerOctave / 12;
+        double tilt = options.TiltDecibelsPerOctave * ((2 * random.NextDouble()) - 1);
         for (int channel = 0; channel < 2; channel++)
         {
             // Bin b of the shifted crop is bin b - shift of the source; bins shifted in from outside stay silent.
@@ -49,9 +50,10 @@ internal static class TrainingBatch
             {
                 ReadOnlySpan<float> source = example.Cqt.AsSpan((((channel * bins) + bin - shift) * example.Frames) + start, length);
                 Span<float> target = cqt.Slice(((channel * bins) + bin) * crop, length);
+                float binGain = gain * (float)Math.Pow(10, tilt * (bin - (bins / 2.0)) / options.BinsPerOctave / 20);
                 for (int t = 0; t < length; t++)
                 {
-                    target[t] += gain * source[t];
+                    target[t] += binGain * source[t];
                 }
             }
         }

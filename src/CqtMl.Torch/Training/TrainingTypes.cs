@@ -71,6 +71,13 @@ public sealed record GeneratorTrainingOptions
     /// </summary>
     public int PitchShiftSemitones { get; init; } = 12;
 
+    /// <summary>
+    /// Gets the range of a random spectral tilt applied to each training crop, in dB per octave (uniform in +-this,
+    /// 0 dB at the middle bin): a crude random equaliser that changes how strong harmonics are against fundamentals,
+    /// so that the model does not take an instrument's bright timbre for a higher register. Default 6; 0 turns it off.
+    /// </summary>
+    public double TiltDecibelsPerOctave { get; init; } = 6;
+
     /// <summary>Gets the CQT's bins per octave (a multiple of 12), to turn semitones into bins. Default 12.</summary>
     public int BinsPerOctave { get; init; } = 12;
 
@@ -97,6 +104,11 @@ public sealed record GeneratorTrainingOptions
         if (PitchShiftSemitones is < 0 or > 48 || BinsPerOctave < 12 || BinsPerOctave % 12 != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(PitchShiftSemitones), "The pitch shift must be in [0, 48] semitones and the bins per octave a positive multiple of 12.");
+        }
+
+        if (TiltDecibelsPerOctave is < 0 or > 24 || double.IsNaN(TiltDecibelsPerOctave))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TiltDecibelsPerOctave), TiltDecibelsPerOctave, "The tilt range must be in [0, 24] dB per octave.");
         }
 
         if (GainDecibels is < 0 or > 60 || MixProbability is < 0 or > 1 || double.IsNaN(GainDecibels) || double.IsNaN(MixProbability))
