@@ -77,7 +77,8 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
         int noiseCount = 4 * info.Levels * frames;
         output.Gumbel = options.Mode == GenerationMode.Stochastic ? new float[samples * noiseCount] : Array.Empty<float>();
         int block = info.Tokens(frames) * info.MlpDim;
-        output.DropoutMask = options.DropoutMaskFor(0, 1) is null ? Array.Empty<float>() : new float[info.Depth * samples * block];
+        bool dropout = options.Mode == GenerationMode.Stochastic && options.Dropout > 0;
+        output.DropoutMask = dropout ? new float[info.Depth * samples * block] : Array.Empty<float>();
         for (int s = 0; s < samples; s++)
         {
             options.NoiseFor(s, noiseCount)?.CopyTo(output.Gumbel, s * noiseCount);
