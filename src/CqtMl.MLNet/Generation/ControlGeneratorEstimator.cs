@@ -94,8 +94,11 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
             }
         }
 
-        // ML.NET's ONNX transform feeds only inputs without a default: drop the defaults of the inputs fed here.
-        byte[] model = inputs.Count == 1 ? _model : OnnxModelEditor.WithoutInitializers(_model, inputs.Skip(1).ToHashSet());
+        // ML.NET's ONNX transform feeds only inputs without a default: drop the defaults of the inputs fed here, and
+        // fix the others at their defaults (constants ONNX Runtime can fold).
+        var optional = new HashSet<string> { "gumbel", "temperature", "dropout_mask" };
+        byte[] model = OnnxModelEditor.WithoutInitializers(_model, optional.Intersect(inputs).ToHashSet());
+        model = OnnxModelEditor.WithoutInputs(model, optional.Except(inputs).ToHashSet());
         int? device = OnnxExecution.ResolveDevice(Opts.GpuDeviceId, Opts.FallbackToCpu);
         return new EstimatorChain<ITransformer>()
             .Append(_transforms.CopyColumns(GeneratorInputsMapping.SourceColumn, InputColumn))

@@ -6,7 +6,7 @@ namespace CqtMl.Onnx.Proto;
 /// </summary>
 public static class OnnxModelEditor
 {
-    private const int ModelGraph = 7, GraphInitializer = 5, TensorName = 8;
+    private const int ModelGraph = 7, GraphInitializer = 5, GraphInput = 11, TensorName = 8, ValueInfoName = 1;
 
     /// <summary>
     /// Removes the initializers (default values) of the named graph inputs, which makes those inputs required. ML.NET's
@@ -21,7 +21,24 @@ public static class OnnxModelEditor
         ArgumentNullException.ThrowIfNull(names);
         return Rewrite(model, (field, payload) => field != ModelGraph
             ? payload
-            : Rewrite(payload, (graphField, graphPayload) => graphField == GraphInitializer && names.Contains(NameOf(graphPayload)) ? null : graphPayload));
+            : Rewrite(payload, (graphField, graphPayload) => graphField == GraphInitializer && names.Contains(NameOf(graphPayload, TensorName)) ? null : graphPayload));
+    }
+
+    /// <summary>
+    /// Removes the named inputs from the graph's input list, which turns inputs that have a default (an initializer of
+    /// the same name) into constants: ONNX Runtime can then fold them, and stops warning that an initializer is also an
+    /// input. Only for inputs that have a default; the caller will not feed them.
+    /// </summary>
+    /// <param name="model">The model's bytes.</param>
+    /// <param name="names">The optional inputs to fix at their defaults.</param>
+    /// <returns>The edited model's bytes.</returns>
+    public static byte[] WithoutInputs(byte[] model, IReadOnlySet<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(names);
+        return Rewrite(model, (field, payload) => field != ModelGraph
+            ? payload
+            : Rewrite(payload, (graphField, graphPayload) => graphField == GraphInput && names.Contains(NameOf(graphPayload, ValueInfoName)) ? null : graphPayload));
     }
 
     /// <summary>Copies a message, letting <paramref name="edit"/> replace or drop (null) each length-delimited field.</summary>
@@ -68,12 +85,12 @@ public static class OnnxModelEditor
         return output.ToArray();
     }
 
-    private static string NameOf(byte[] tensor)
+    private static string NameOf(byte[] message, int nameField)
     {
         string name = string.Empty;
-        Rewrite(tensor, (field, payload) =>
+        Rewrite(message, (field, payload) =>
         {
-            if (field == TensorName)
+            if (field == nameField)
             {
                 name = System.Text.Encoding.UTF8.GetString(payload);
             }

@@ -32,5 +32,11 @@ public class OnnxModelEditorTests
         var bias2 = NamedOnnxValue.CreateFromTensor("bias", new DenseTensor<float>(new[] { 1f, 1f }, new[] { 2 }));
         Assert.Equal(new[] { 2f, 3f }, required.Run(new[] { input, bias2 }).First().AsTensor<float>().ToArray());
         Assert.Equal(model, OnnxModelEditor.WithoutInitializers(model, new HashSet<string>()));
+
+        // Fixing the optional input at its default makes it a constant: one input left, same result.
+        using var fixedBias = new InferenceSession(OnnxModelEditor.WithoutInputs(model, new HashSet<string> { "bias" }));
+        Assert.Equal(new[] { "x" }, fixedBias.InputMetadata.Keys.ToArray());
+        Assert.Empty(fixedBias.OverridableInitializerMetadata);
+        Assert.Equal(new[] { 11f, 22f }, fixedBias.Run(new[] { input }).First().AsTensor<float>().ToArray());
     }
 }
