@@ -100,14 +100,20 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
         byte[] model = OnnxModelEditor.WithoutInitializers(_model, optional.Intersect(inputs).ToHashSet());
         model = OnnxModelEditor.WithoutInputs(model, optional.Except(inputs).ToHashSet());
         int? device = OnnxExecution.ResolveDevice(Opts.GpuDeviceId, Opts.FallbackToCpu);
-        return new EstimatorChain<ITransformer>()
+        string[] outputs = Opts.LogitsColumnName is null ? new[] { "controls" } : new[] { "controls", "logits" };
+        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>()
             .Append(_transforms.CopyColumns(GeneratorInputsMapping.SourceColumn, InputColumn))
             .Append(_transforms.CustomMapping<RowAnchorMapping.Input, RowAnchorMapping.Output>(RowAnchorMapping.Map, RowAnchorMapping.ContractName))
             .Append(_transforms.Expression(GeneratorInputsMapping.ParametersColumn, $"a => \"{parameters}\"", RowAnchorMapping.AnchorColumn))
             .Append(_transforms.CustomMapping<GeneratorInputsMapping.Input, GeneratorInputsMapping.Output>(GeneratorInputsMapping.Map, GeneratorInputsMapping.ContractName))
-            .Append(_transforms.ApplyOnnxModel(new[] { "controls" }, inputs.ToArray(), new MemoryStream(model), shapes, device, Opts.FallbackToCpu))
-            .Append(_transforms.CopyColumns(Opts.OutputColumnName, "controls"))
-            .Append(_transforms.DropColumns(GeneratorInputsMapping.SourceColumn, RowAnchorMapping.AnchorColumn, GeneratorInputsMapping.ParametersColumn, "cqt", "gumbel", "temperature", "dropout_mask", "controls"));
+            .Append(_transforms.ApplyOnnxModel(outputs, inputs.ToArray(), new MemoryStream(model), shapes, device, Opts.FallbackToCpu))
+            .Append(_transforms.CopyColumns(Opts.OutputColumnName, "controls"));
+        if (Opts.LogitsColumnName is string logits)
+        {
+            chain = chain.Append(_transforms.CopyColumns(logits, "logits"));
+        }
+
+        return chain.Append(_transforms.DropColumns(outputs.Concat(new[] { GeneratorInputsMapping.SourceColumn, RowAnchorMapping.AnchorColumn, GeneratorInputsMapping.ParametersColumn, "cqt", "gumbel", "temperature", "dropout_mask" }).ToArray()));
     }
 
     /// <summary>Parameters of <see cref="ControlGeneratorEstimator"/>.</summary>
@@ -136,6 +142,12 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
 
         /// <summary>Inference-time dropout probability on the MLP hidden units, stochastic mode only. Default 0.</summary>
         public double Dropout;
+
+        /// <summary>
+        /// When set, also output the logits in this column: <c>Vector&lt;Single&gt;</c> <c>[SampleCount, 4, K, T]</c>
+        /// (the same for every sample; sampling perturbs them with noise afterwards). Default null (no logits column).
+        /// </summary>
+        public string? LogitsColumnName;
 
         /// <summary>The CUDA device to run on, or null for the CPU. Default null.</summary>
         public int? GpuDeviceId;

@@ -45,6 +45,27 @@ public class ControlGeneratorEstimatorTests(GeneratorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void LogitsColumnHoldsTheGraphLogitsWhoseArgmaxIsTheDeterministicControl()
+    {
+        float[] cqt = GeneratorFixture.Cqt(21, 4);
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new CqtRow { Cqt = cqt } });
+        var options = new ControlGeneratorEstimator.Options { ModelPath = fixture.ModelPath, LogitsColumnName = "Logits" };
+        IDataView scored = _ml.Transforms.GenerateControls(options).Fit(data).Transform(data);
+        float[] logits = scored.GetColumn<float[]>("Logits").Single();
+        float[] controls = scored.GetColumn<float[]>("Controls").Single();
+        const int frames = 21, levels = 16;
+        Assert.Equal(4 * levels * frames, logits.Length);
+        for (int c = 0; c < 4; c++)
+        {
+            for (int t = 0; t < frames; t++)
+            {
+                int best = Enumerable.Range(0, levels).MaxBy(k => logits[(((c * levels) + k) * frames) + t]);
+                Assert.Equal(best / 15f, controls[(c * frames) + t], 6);
+            }
+        }
+    }
+
+    [Fact]
     public void SavedStochasticPipelineReproducesInFreshProcesses()
     {
         // CQT + generator in one saved pipeline, run on an audio path by two fresh processes.
