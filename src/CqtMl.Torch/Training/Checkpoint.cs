@@ -13,9 +13,9 @@ namespace CqtMl.Torch.Training;
 /// </summary>
 internal static class Checkpoint
 {
-    private const string Magic = "CQTML-CKPT-2";
+    private const string Magic = "CQTML-CKPT-3";
 
-    public static void Save(string path, CqtVisionTransformer model, AdamWOptimizer optimizer, int step, IReadOnlyList<TrainingProgress> history)
+    public static void Save(string path, CqtVisionTransformer model, AdamWOptimizer optimizer, WeightAverage average, int step, IReadOnlyList<TrainingProgress> history)
     {
         AtomicFile.Write(path, temp =>
         {
@@ -35,12 +35,13 @@ internal static class Checkpoint
 
             model.save(writer);
             optimizer.Save(writer);
+            average.Save(writer);
             writer.Flush();
             stream.Flush(flushToDisk: true);
         });
     }
 
-    public static int Load(string path, CqtVisionTransformer model, AdamWOptimizer optimizer, List<TrainingProgress> history)
+    public static int Load(string path, CqtVisionTransformer model, AdamWOptimizer optimizer, WeightAverage average, List<TrainingProgress> history)
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
@@ -61,6 +62,7 @@ internal static class Checkpoint
 
         model.load(reader);
         optimizer.Load(reader);
+        average.Load(reader);
         return step;
     }
 }

@@ -50,13 +50,14 @@ public static class GeneratorTrainer
         model.to(device);
         model.GradientCheckpointing = options.GradientCheckpointing;
         using var optimizer = new AdamWOptimizer(model.parameters(), options.LearningRate, options.WeightDecay);
+        using var average = new WeightAverage(model.parameters(), options.AverageDecay);
         var balance = options.BalanceRegisters ? RegisterBalance.From(training) : RegisterBalance.Uniform;
         int totalSteps = options.Epochs * options.StepsPerEpoch, warmup = (int)(options.WarmupFraction * totalSteps);
         int step = 0;
         var history = new List<TrainingProgress>();
         if (resume && options.CheckpointPath is string existing && File.Exists(existing))
         {
-            step = Checkpoint.Load(existing, model, optimizer, history);
+            step = Checkpoint.Load(existing, model, optimizer, average, history);
         }
 
         while (step < totalSteps)
@@ -72,22 +73,27 @@ public static class GeneratorTrainer
                 optimizer.LearningRate = lr;
 
                 double loss = Step(model, optimizer, training, balance, options, step, bins, k, device);
+                average.Update();
                 step++;
                 epochLoss += loss;
                 epochSteps++;
                 progress?.Report(new TrainingProgress(epoch, step, loss, lr, null));
             }
 
+            // Validation (and the final model) use the averaged weights.
+            average.Swap();
             double f1 = Evaluate(model, validation.Count > 0 ? validation : training);
+            average.Swap();
             var report = new TrainingProgress(epoch, step, epochLoss / epochSteps, LearningRate(step - 1, totalSteps, warmup, options.LearningRate), f1);
             history.Add(report);
             progress?.Report(report);
             if (options.CheckpointPath is string path)
             {
-                Checkpoint.Save(path, model, optimizer, step, history);
+                Checkpoint.Save(path, model, optimizer, average, step, history);
             }
         }
 
+        average.Swap();
         model.eval();
         return history;
     }

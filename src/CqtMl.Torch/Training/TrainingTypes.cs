@@ -87,6 +87,12 @@ public sealed record GeneratorTrainingOptions
     /// </summary>
     public bool GradientCheckpointing { get; init; }
 
+    /// <summary>
+    /// Gets the decay of the exponential moving average of the weights that validation uses and training returns
+    /// (0 keeps just the last step's weights). Default 0.98 (an average over roughly the last 50 steps).
+    /// </summary>
+    public double AverageDecay { get; init; } = 0.98;
+
     /// <summary>Gets the seed of initialisation, sampling and dropout. Default 0.</summary>
     public int Seed { get; init; }
 
@@ -104,6 +110,11 @@ public sealed record GeneratorTrainingOptions
         if (PitchShiftSemitones is < 0 or > 48 || BinsPerOctave < 12 || BinsPerOctave % 12 != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(PitchShiftSemitones), "The pitch shift must be in [0, 48] semitones and the bins per octave a positive multiple of 12.");
+        }
+
+        if (AverageDecay is < 0 or >= 1 || double.IsNaN(AverageDecay))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AverageDecay), AverageDecay, "The weight-average decay must be in [0, 1).");
         }
 
         if (TiltDecibelsPerOctave is < 0 or > 24 || double.IsNaN(TiltDecibelsPerOctave))
