@@ -26,20 +26,24 @@ internal static class TrainGeneratorCommand
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var preset = new Option<string>("--preset") { Description = "demo (small, CPU-friendly) or tiny (ViT-tiny).", DefaultValueFactory = _ => "demo" };
         preset.AcceptOnlyFromAmong("demo", "tiny");
+        var tokenizer = new Option<string>("--tokenizer") { Description = "strips (84 x 4, default) or patches (12 x 4).", DefaultValueFactory = _ => "strips" };
+        tokenizer.AcceptOnlyFromAmong("strips", "patches");
+        var positions = new Option<string>("--positions") { Description = "sliced (default) or interpolated time positions.", DefaultValueFactory = _ => "sliced" };
+        positions.AcceptOnlyFromAmong("sliced", "interpolated");
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 10 };
         var steps = new Option<int>("--steps-per-epoch") { Description = "Optimisation steps per epoch.", DefaultValueFactory = _ => 20 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
         var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute transformer activations in the backward pass (less memory, more time)." };
         var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the process's peak resident memory at the end of training." };
-        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, epochs, steps, seed, resume, checkpointing, timings };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(timings)), stdout, cancellation)));
+        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, tokenizer, positions, epochs, steps, seed, resume, checkpointing, timings };
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(timings)), stdout, cancellation)));
         return command;
     }
 
     private static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
     {
-        (string root, string outDir, string presetName, int epochs, int stepsPerEpoch, int seed, bool resume, bool checkpointing, bool timings) = arguments;
+        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int seed, bool resume, bool checkpointing, bool timings) = arguments;
         if (epochs < 1 || stepsPerEpoch < 1)
         {
             throw new UsageException("--epochs and --steps-per-epoch must be at least 1.");
@@ -56,7 +60,11 @@ internal static class TrainGeneratorCommand
         List<TrainingExample> validation = Directory.Exists(Path.Combine(root, "test_data")) ? GeneratorData.Load(root, MusicNetSplit.Test, extractor) : new List<TrainingExample>();
         stdout.WriteLine($"cqtml train-generator: {training.Count} training and {validation.Count} validation recordings; {TorchRuntime.Describe()} (CPU trains in float32)");
 
-        GeneratorConfig config = presetName == "tiny" ? GeneratorConfig.Tiny : GeneratorConfig.Demo;
+        GeneratorConfig config = (presetName == "tiny" ? GeneratorConfig.Tiny : GeneratorConfig.Demo) with
+        {
+            Tokenizer = patches ? GeneratorTokenizer.Patches : GeneratorTokenizer.Strips,
+            Positions = interpolated ? GeneratorPositions.Interpolated : GeneratorPositions.Sliced,
+        };
         torch.manual_seed(seed);
         using var model = new CqtVisionTransformer(config);
         var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), GradientCheckpointing = checkpointing };
@@ -76,6 +84,8 @@ internal static class TrainGeneratorCommand
         var metrics = new
         {
             preset = presetName,
+            tokenizer = config.Tokenizer.ToString().ToLowerInvariant(),
+            positions = config.Positions.ToString().ToLowerInvariant(),
             seed,
             epochs,
             steps_per_epoch = stepsPerEpoch,
@@ -135,7 +145,7 @@ internal static class TrainGeneratorCommand
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private sealed record TrainArguments(string Root, string OutDir, string Preset, int Epochs, int StepsPerEpoch, int Seed, bool Resume, bool Checkpointing, bool Timings);
+    private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int Seed, bool Resume, bool Checkpointing, bool Timings);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {
