@@ -46,12 +46,9 @@ public static class RegisterTargets
         var activity = new float[RegisterCount * frameCount];
         for (int i = 0; i < note.Count; i++)
         {
-            // Frames whose centre m * hop / sr lies in [start, end): m >= start * sr / (hop * labelRate), exact in integers.
-            long denominator = (long)hopLength * labelSampleRate;
-            long first = CeilDiv(startTime[i] * sampleRate, denominator);
-            long end = CeilDiv(endTime[i] * sampleRate, denominator);
+            (int first, int end) = FrameSpan(startTime[i], endTime[i], frameCount, sampleRate, hopLength, labelSampleRate);
             int row = Register(note[i]) * frameCount;
-            for (long m = Math.Max(0, first); m < Math.Min(frameCount, end); m++)
+            for (int m = first; m < end; m++)
             {
                 activity[row + m] = 1f;
             }
@@ -86,18 +83,25 @@ public static class RegisterTargets
     {
         ArgumentNullException.ThrowIfNull(recording);
         var notes = new List<(int, int, int)>();
-        long denominator = (long)hopLength * DataSources.MusicNet.LabelSampleRate;
         for (int i = 0; i < recording.Note.Length; i++)
         {
-            long first = Math.Max(0, CeilDiv(recording.StartTime[i] * sampleRate, denominator));
-            long end = Math.Min(frameCount, CeilDiv(recording.EndTime[i] * sampleRate, denominator));
+            (int first, int end) = FrameSpan(recording.StartTime[i], recording.EndTime[i], frameCount, sampleRate, hopLength, DataSources.MusicNet.LabelSampleRate);
             if (end > first)
             {
-                notes.Add(((int)first, (int)end, recording.Note[i]));
+                notes.Add((first, end, recording.Note[i]));
             }
         }
 
         return notes;
+    }
+
+    /// <summary>The frames whose centre m * hop / sr lies in [start, end), clamped to [0, frameCount); exact in integers.</summary>
+    private static (int First, int End) FrameSpan(long start, long end, int frameCount, int sampleRate, int hopLength, int labelSampleRate)
+    {
+        long denominator = (long)hopLength * labelSampleRate;
+        long first = Math.Clamp(CeilDiv(start * sampleRate, denominator), 0, frameCount);
+        long last = Math.Clamp(CeilDiv(end * sampleRate, denominator), 0, frameCount);
+        return ((int)first, (int)last);
     }
 
     private static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -(-a / b);

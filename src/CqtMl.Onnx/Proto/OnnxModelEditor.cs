@@ -19,9 +19,7 @@ public static class OnnxModelEditor
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(names);
-        return Rewrite(model, (field, payload) => field != ModelGraph
-            ? payload
-            : Rewrite(payload, (graphField, graphPayload) => graphField == GraphInitializer && names.Contains(NameOf(graphPayload, TensorName)) ? null : graphPayload));
+        return WithoutGraphEntries(model, GraphInitializer, TensorName, names);
     }
 
     /// <summary>
@@ -36,10 +34,14 @@ public static class OnnxModelEditor
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(names);
-        return Rewrite(model, (field, payload) => field != ModelGraph
-            ? payload
-            : Rewrite(payload, (graphField, graphPayload) => graphField == GraphInput && names.Contains(NameOf(graphPayload, ValueInfoName)) ? null : graphPayload));
+        return WithoutGraphEntries(model, GraphInput, ValueInfoName, names);
     }
+
+    /// <summary>Drops the graph's repeated <paramref name="graphField"/> entries whose name (field <paramref name="nameField"/>) is listed.</summary>
+    private static byte[] WithoutGraphEntries(byte[] model, int graphField, int nameField, IReadOnlySet<string> names) =>
+        Rewrite(model, (field, payload) => field != ModelGraph
+            ? payload
+            : Rewrite(payload, (entryField, entry) => entryField == graphField && names.Contains(NameOf(entry, nameField)) ? null : entry));
 
     /// <summary>Copies a message, letting <paramref name="edit"/> replace or drop (null) each length-delimited field.</summary>
     private static byte[] Rewrite(byte[] message, Func<int, byte[], byte[]?> edit)
