@@ -79,7 +79,8 @@ internal static class TrainGeneratorCommand
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "generator.int8.onnx"), int8);
         GeneratorWeights.SaveSafetensors(model, Path.Combine(outDir, "generator.safetensors"));
         IReadOnlyList<TrainingExample> evaluation = validation.Count > 0 ? validation : training;
-        double f1 = GeneratorTrainer.Evaluate(model, evaluation), constant = GeneratorData.BestConstantF1(evaluation);
+        // The last epoch was validated with the very weights the model now holds (the moving average): reuse that F1.
+        double f1 = history[^1].ValidationF1 ?? GeneratorTrainer.Evaluate(model, evaluation), constant = GeneratorData.BestConstantF1(evaluation);
         double int8F1 = OnnxF1(int8, evaluation, out double agreement, onnx);
         var metrics = new
         {
