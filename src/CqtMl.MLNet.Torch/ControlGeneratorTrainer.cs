@@ -23,7 +23,8 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
     {
         _transforms = transforms;
         Opts = options ?? throw new ArgumentNullException(nameof(options));
-        ArgumentException.ThrowIfNullOrEmpty(options.CqtColumnName, nameof(options.CqtColumnName));
+        ArgumentNullException.ThrowIfNull(options.Generation, nameof(options.Generation));
+        ArgumentException.ThrowIfNullOrEmpty(options.Generation.OutputColumnName, nameof(options.Generation.OutputColumnName));
         ArgumentException.ThrowIfNullOrEmpty(options.TargetsColumnName, nameof(options.TargetsColumnName));
         ArgumentNullException.ThrowIfNull(options.Generator, nameof(options.Generator));
         ArgumentNullException.ThrowIfNull(options.Training, nameof(options.Training));
@@ -36,6 +37,9 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
 
     /// <summary>Gets the history of the last <see cref="Fit"/> (one report per epoch).</summary>
     public IReadOnlyList<TrainingProgress> History { get; private set; } = Array.Empty<TrainingProgress>();
+
+    /// <summary>Gets the CQT column, read for training and by the returned generator.</summary>
+    private string CqtColumn => Opts.Generation.InputColumnName ?? Opts.Generation.OutputColumnName;
 
     /// <inheritdoc/>
     public ControlGeneratorTransformer Fit(IDataView input)
@@ -50,26 +54,14 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
         using var model = new CqtVisionTransformer(Opts.Generator);
         History = GeneratorTrainer.Train(model, training, validation, Opts.Training, Opts.Progress);
         byte[] onnx = GeneratorOnnxExporter.Export(model, Opts.Cqt, Opts.PresetName);
-        var generation = new ControlGeneratorEstimator.Options
-        {
-            OutputColumnName = Opts.OutputColumnName,
-            InputColumnName = Opts.CqtColumnName,
-            Mode = Opts.Mode,
-            Temperature = Opts.Temperature,
-            Seed = Opts.Seed,
-            SampleCount = Opts.SampleCount,
-            Dropout = Opts.Dropout,
-            GpuDeviceId = Opts.GpuDeviceId,
-            FallbackToCpu = Opts.FallbackToCpu,
-        };
-        return _transforms.GenerateControls(generation, onnx).Fit(input);
+        return _transforms.GenerateControls(Opts.Generation, onnx).Fit(input);
     }
 
     /// <inheritdoc/>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        foreach (string name in new[] { Opts.CqtColumnName, Opts.TargetsColumnName })
+        foreach (string name in new[] { CqtColumn, Opts.TargetsColumnName })
         {
             SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == name);
             if (column.Name is null || column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
@@ -80,13 +72,13 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
 
         // The output is a vector of Single like the targets; ML.NET's column shapes cannot be built outside ML.NET,
         // so a copy of the targets column stands in for it.
-        return _transforms.CopyColumns(Opts.OutputColumnName, Opts.TargetsColumnName).GetOutputSchema(inputSchema);
+        return _transforms.CopyColumns(Opts.Generation.OutputColumnName, Opts.TargetsColumnName).GetOutputSchema(inputSchema);
     }
 
     private List<TrainingExample> ReadExamples(IDataView input)
     {
         int bins = Opts.Generator.Bins;
-        DataViewSchema.Column cqtColumn = RequireVector(input.Schema, Opts.CqtColumnName);
+        DataViewSchema.Column cqtColumn = RequireVector(input.Schema, CqtColumn);
         DataViewSchema.Column targetsColumn = RequireVector(input.Schema, Opts.TargetsColumnName);
         var examples = new List<TrainingExample>();
         using DataViewRowCursor cursor = input.GetRowCursor(new[] { cqtColumn, targetsColumn });
@@ -132,14 +124,8 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
     /// <summary>Parameters of <see cref="ControlGeneratorTrainer"/>.</summary>
     public sealed class Options
     {
-        /// <summary>The CQT column (<c>[2, bins, T]</c>). Default "Cqt".</summary>
-        public string CqtColumnName = "Cqt";
-
         /// <summary>The register-activity column (<c>[4, T]</c>, active above 0.5). Default "Targets".</summary>
         public string TargetsColumnName = "Targets";
-
-        /// <summary>The output column of the returned transformer. Default "Controls".</summary>
-        public string OutputColumnName = "Controls";
 
         /// <summary>The architecture. Default <see cref="GeneratorConfig.Demo"/>.</summary>
         public GeneratorConfig Generator = GeneratorConfig.Demo;
@@ -159,25 +145,12 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
         /// <summary>Receives progress reports, or null. Default null.</summary>
         public IProgress<TrainingProgress>? Progress;
 
-        /// <summary>Generation mode of the returned transformer. Default deterministic.</summary>
-        public GenerationMode Mode = GenerationMode.Deterministic;
-
-        /// <summary>Temperature of stochastic generation. Default 1.</summary>
-        public double Temperature = 1.0;
-
-        /// <summary>Seed of stochastic generation. Default 0.</summary>
-        public long Seed;
-
-        /// <summary>Samples per row. Default 1.</summary>
-        public int SampleCount = 1;
-
-        /// <summary>Inference-time dropout (stochastic mode only). Default 0.</summary>
-        public double Dropout;
-
-        /// <summary>The CUDA device for inference, or null for the CPU. Default null.</summary>
-        public int? GpuDeviceId;
-
-        /// <summary>Whether inference falls back to the CPU (logged) when CUDA cannot be used. Default false.</summary>
-        public bool FallbackToCpu;
+        /// <summary>
+        /// How the returned transformer generates (mode, temperature, seed, samples, dropout, device) and its columns:
+        /// <see cref="ControlGeneratorEstimator.Options.InputColumnName"/> is also the CQT column training reads
+        /// (<c>[2, bins, T]</c>, default "Cqt"); the model path is ignored (the trained model is used). Default: the
+        /// estimator's defaults.
+        /// </summary>
+        public ControlGeneratorEstimator.Options Generation = new();
     }
 }
