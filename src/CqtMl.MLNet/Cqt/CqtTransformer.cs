@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace CqtMl.MLNet;
 
@@ -8,13 +7,11 @@ namespace CqtMl.MLNet;
 /// <c>CqtMl.DecodeAudio.v1</c> custom mapping for paths, the ONNX CQT, column clean-up). Saving writes that chain;
 /// <c>mlContext.Model.Load</c> returns it.
 /// </summary>
-public sealed class CqtTransformer : ITransformer
+public sealed class CqtTransformer : ChainTransformer
 {
-    private readonly ITransformer _chain;
-
     internal CqtTransformer(ITransformer chain, CqtEstimator.Options options, byte[] onnxModel)
+        : base(chain)
     {
-        _chain = chain;
         Options = options;
         OnnxModel = onnxModel;
     }
@@ -24,19 +21,4 @@ public sealed class CqtTransformer : ITransformer
 
     /// <summary>Gets the ONNX CQT model inside the chain (for export or batched scoring).</summary>
     public byte[] OnnxModel { get; }
-
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => _chain.IsRowToRowMapper;
-
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _chain.GetOutputSchema(inputSchema);
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _chain.GetRowToRowMapper(inputSchema);
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => _chain.Transform(input);
-
-    /// <inheritdoc/>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _chain.Save(ctx);
 }

@@ -1,6 +1,5 @@
 using CqtMl.Onnx.Generation;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace CqtMl.MLNet;
 
@@ -9,13 +8,11 @@ namespace CqtMl.MLNet;
 /// <see cref="ControlGeneratorEstimator"/>). Saving writes that chain; <c>mlContext.Model.Load</c> returns it (register
 /// this assembly with <c>mlContext.ComponentCatalog.RegisterAssembly</c> first, as for every custom mapping).
 /// </summary>
-public sealed class ControlGeneratorTransformer : ITransformer
+public sealed class ControlGeneratorTransformer : ChainTransformer
 {
-    private readonly ITransformer _chain;
-
     internal ControlGeneratorTransformer(ITransformer chain, ControlGeneratorEstimator.Options options, GeneratorModelInfo info, byte[] onnxModel)
+        : base(chain)
     {
-        _chain = chain;
         Options = options;
         Info = info;
         OnnxModel = onnxModel;
@@ -29,19 +26,4 @@ public sealed class ControlGeneratorTransformer : ITransformer
 
     /// <summary>Gets the generator ONNX model (for export or batched scoring with <see cref="OnnxControlGenerator"/>).</summary>
     public byte[] OnnxModel { get; }
-
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => _chain.IsRowToRowMapper;
-
-    /// <inheritdoc/>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _chain.GetOutputSchema(inputSchema);
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _chain.GetRowToRowMapper(inputSchema);
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => _chain.Transform(input);
-
-    /// <inheritdoc/>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _chain.Save(ctx);
 }
