@@ -54,19 +54,19 @@ public static class GeneratorOnnxExporter
         h = g.Node("Pad", new[] { h, pads });
 
         // Patch embedding: [B, D, F, Tt] -> [B, F, Tt, D] + positions -> [B, F * Tt, D].
-        string tokens = g.Node("Conv", new[] { h, Weight(g, weights["patch_embed.weight"]), Weight(g, weights["patch_embed.bias"]) }, attributes: OnnxAttribute.Ints("strides", config.FrequencyPatch, GeneratorConfig.TimePatch));
+        string tokens = g.Node("Conv", new[] { h, OnnxWeights.Float(g, weights["patch_embed.weight"]), OnnxWeights.Float(g, weights["patch_embed.bias"]) }, attributes: OnnxAttribute.Ints("strides", config.FrequencyPatch, GeneratorConfig.TimePatch));
         string timeTokens = g.Node("Gather", new[] { g.Node("Shape", new[] { tokens }), g.Constant(new long[] { 3 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
         tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 3, 1));
-        string freq = g.Node("Reshape", new[] { Weight(g, weights["pos_embed_freq"]), g.Constant(new long[] { 1, f, 1, d }, 4) });
+        string freq = g.Node("Reshape", new[] { OnnxWeights.Float(g, weights["pos_embed_freq"]), g.Constant(new long[] { 1, f, 1, d }, 4) });
         string time;
         if (config.Positions == GeneratorPositions.Sliced)
         {
-            time = g.Node("Slice", new[] { Weight(g, weights["pos_embed_time"]), g.Constant(new long[] { 0 }, 1), timeTokens, g.Constant(new long[] { 0 }, 1) });
+            time = g.Node("Slice", new[] { OnnxWeights.Float(g, weights["pos_embed_time"]), g.Constant(new long[] { 0 }, 1), timeTokens, g.Constant(new long[] { 0 }, 1) });
         }
         else
         {
             // [L, D] -> [1, D, L] -> Resize to [1, D, Tt] (linear, half_pixel: PyTorch keeps the half-pixel rule even for one output) -> [Tt, D].
-            string grid = g.Node("Unsqueeze", new[] { Weight(g, weights["pos_embed_time"], transpose: true), g.Constant(new long[] { 0 }, 1) });
+            string grid = g.Node("Unsqueeze", new[] { OnnxWeights.Float(g, weights["pos_embed_time"], transpose: true), g.Constant(new long[] { 0 }, 1) });
             string sizes = g.Node("Concat", new[] { g.Constant(new long[] { 1, d }, 2), timeTokens }, attributes: OnnxAttribute.Int("axis", 0));
             string resized = g.Node("Resize", new[] { grid, string.Empty, string.Empty, sizes }, attributes: new[] { OnnxAttribute.String("mode", "linear"), OnnxAttribute.String("coordinate_transformation_mode", "half_pixel") });
             time = g.Node("Transpose", new[] { g.Node("Squeeze", new[] { resized, g.Constant(new long[] { 0 }, 1) }) }, attributes: OnnxAttribute.Ints("perm", 1, 0));
@@ -116,8 +116,6 @@ public static class GeneratorOnnxExporter
         return g.ToModel(metadata);
     }
 
-    private static string Weight(OnnxGraph g, Tensor tensor, bool transpose = false) => OnnxWeights.Float(g, tensor, transpose);
-
     private static string Linear(OnnxGraph g, string x, Tensor weight, Tensor bias) =>
-        g.Node("Add", new[] { g.Node("MatMul", new[] { x, Weight(g, weight, transpose: true) }), Weight(g, bias) });
+        g.Node("Add", new[] { g.Node("MatMul", new[] { x, OnnxWeights.Float(g, weight, transpose: true) }), OnnxWeights.Float(g, bias) });
 }
