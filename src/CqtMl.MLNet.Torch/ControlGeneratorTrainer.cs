@@ -25,6 +25,7 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
         Opts = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentNullException.ThrowIfNull(options.Generation, nameof(options.Generation));
         ArgumentException.ThrowIfNullOrEmpty(options.Generation.OutputColumnName, nameof(options.Generation.OutputColumnName));
+        ControlGeneratorEstimator.GenerationOf(options.Generation).Validate(); // before training, not after it
         ArgumentException.ThrowIfNullOrEmpty(options.TargetsColumnName, nameof(options.TargetsColumnName));
         ArgumentNullException.ThrowIfNull(options.Generator, nameof(options.Generator));
         ArgumentNullException.ThrowIfNull(options.Training, nameof(options.Training));

@@ -26,7 +26,7 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
         ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
         _model = model;
         Info = GeneratorModelInfo.Read(model);
-        Generation.Validate();
+        GenerationOf(options).Validate();
     }
 
     /// <summary>Gets the options.</summary>
@@ -35,16 +35,17 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
     /// <summary>Gets what the model's metadata says about it.</summary>
     public GeneratorModelInfo Info { get; }
 
-    private GenerationOptions Generation => new()
-    {
-        Mode = Opts.Mode,
-        Temperature = Opts.Temperature,
-        Seed = Opts.Seed,
-        SampleCount = Opts.SampleCount,
-        Dropout = Opts.Dropout,
-    };
-
     private string InputColumn => Opts.InputColumnName ?? Opts.OutputColumnName;
+
+    /// <summary>The generation parameters of <paramref name="options"/> (also checked by the trainer before it trains).</summary>
+    internal static GenerationOptions GenerationOf(Options options) => new()
+    {
+        Mode = options.Mode,
+        Temperature = options.Temperature,
+        Seed = options.Seed,
+        SampleCount = options.SampleCount,
+        Dropout = options.Dropout,
+    };
 
     /// <inheritdoc/>
     public ControlGeneratorTransformer Fit(IDataView input)
@@ -75,7 +76,7 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
 
     private IEstimator<ITransformer> BuildPipeline()
     {
-        GenerationOptions generation = Generation;
+        GenerationOptions generation = GenerationOf(Opts);
         string parameters = GeneratorInputsMapping.Encode(Info, generation);
         int samples = generation.SampleCount;
 

@@ -49,6 +49,13 @@ public class ControlGeneratorTrainerTests
         Assert.Contains("target values for 50 CQT frames", error.Message);
     }
 
+    [Fact]
+    public void BadGenerationOptionsAreRejectedBeforeTraining()
+    {
+        var options = new ControlGeneratorTrainer.Options { Generation = new ControlGeneratorEstimator.Options { Dropout = 0.3 } };
+        Assert.Throws<ArgumentException>(() => _ml.Transforms.TrainControlGenerator(options));
+    }
+
     private static TrainingRow Row(int frames, int seed)
     {
         var random = new Random(seed);
