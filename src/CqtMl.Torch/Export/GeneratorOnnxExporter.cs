@@ -52,6 +52,10 @@ public static class GeneratorOnnxExporter
         string pad = g.Node("Mod", new[] { g.Node("Sub", new[] { four, g.Node("Mod", new[] { t, four }) }), four });
         string pads = g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0, 0, 0 }, 7), pad }, attributes: OnnxAttribute.Int("axis", 0));
         h = g.Node("Pad", new[] { h, pads });
+        if (config.HarmonicStacking)
+        {
+            h = StackHarmonics(g, h, config);
+        }
 
         // Patch embedding: [B, D, F, Tt] -> [B, F, Tt, D] + positions -> [B, F * Tt, D].
         string tokens = g.Node("Conv", new[] { h, OnnxWeights.Float(g, weights["patch_embed.weight"]), OnnxWeights.Float(g, weights["patch_embed.bias"]) }, attributes: OnnxAttribute.Ints("strides", config.FrequencyPatch, GeneratorConfig.TimePatch));
@@ -104,6 +108,7 @@ public static class GeneratorOnnxExporter
         metadata["preset"] = preset;
         metadata["tokenizer"] = config.Tokenizer.ToString().ToLowerInvariant();
         metadata["positions"] = config.Positions.ToString().ToLowerInvariant();
+        metadata["harmonic_shifts"] = string.Join(",", config.HarmonicShifts);
         metadata["embed_dim"] = d.ToString(CultureInfo.InvariantCulture);
         metadata["depth"] = config.Depth.ToString(CultureInfo.InvariantCulture);
         metadata["heads"] = heads.ToString(CultureInfo.InvariantCulture);
@@ -114,6 +119,16 @@ public static class GeneratorOnnxExporter
         metadata["operators"] = options.Operators.ToString().ToLowerInvariant();
         metadata["weights"] = options.QuantizeWeights ? "int8" : "float32";
         return g.ToModel(metadata);
+    }
+
+    /// <summary>The model's harmonic stacking: zero-pad the bin axis, slice one shifted copy per shift, concatenate the channels.</summary>
+    private static string StackHarmonics(OnnxGraph g, string h, GeneratorConfig config)
+    {
+        IReadOnlyList<int> shifts = config.HarmonicShifts;
+        int below = Math.Max(0, -shifts.Min()), above = Math.Max(0, shifts.Max());
+        string wide = g.Node("Pad", new[] { h, g.Constant(new long[] { 0, 0, below, 0, 0, 0, above, 0 }, 8) });
+        string[] copies = shifts.Select(s => g.Node("Slice", new[] { wide, g.Constant(new long[] { below + s }, 1), g.Constant(new long[] { below + s + config.Bins }, 1), g.Constant(new long[] { 2 }, 1) })).ToArray();
+        return g.Node("Concat", copies, attributes: OnnxAttribute.Int("axis", 1));
     }
 
     private static string Linear(OnnxGraph g, string x, Tensor weight, Tensor bias) =>

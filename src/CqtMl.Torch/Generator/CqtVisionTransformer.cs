@@ -29,7 +29,7 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
-        patch_embed = nn.Conv2d(GeneratorConfig.InputChannels, config.EmbedDim, (config.FrequencyPatch, GeneratorConfig.TimePatch), stride: (config.FrequencyPatch, GeneratorConfig.TimePatch));
+        patch_embed = nn.Conv2d(config.EmbeddedChannels, config.EmbedDim, (config.FrequencyPatch, GeneratorConfig.TimePatch), stride: (config.FrequencyPatch, GeneratorConfig.TimePatch));
         pos_embed_freq = new Parameter(randn(config.FrequencyTokens, config.EmbedDim).Times(0.02));
         pos_embed_time = new Parameter(randn(config.MaxTimeTokens, config.EmbedDim).Times(0.02));
         pos_drop = nn.Dropout(config.Dropout);
@@ -59,6 +59,15 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         // [L, D] -> [1, D, L] -> linear (half-pixel, as PyTorch's align_corners=False) -> [1, D, T] -> [T, D].
         Tensor grid = pos_embed_time.t().unsqueeze(0);
         return nn.functional.interpolate(grid, size: new[] { timeTokens }, mode: InterpolationMode.Linear, align_corners: false).squeeze(0).t();
+    }
+
+    /// <summary>Stacks shifted copies along the channels: copy i at bin b holds bin b + shift i (zero outside the bins).</summary>
+    internal Tensor StackHarmonics(Tensor h)
+    {
+        IReadOnlyList<int> shifts = Config.HarmonicShifts;
+        int below = Math.Max(0, -shifts.Min()), above = Math.Max(0, shifts.Max());
+        Tensor wide = nn.functional.pad(h, new long[] { 0, 0, below, above });
+        return cat(shifts.Select(s => wide.narrow(2, below + s, Config.Bins)).ToArray(), 1);
     }
 
     /// <summary>Gets the number of tokens for <paramref name="frames"/> frames (frequency tokens x time tokens).</summary>
@@ -104,6 +113,11 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         if (padded != t)
         {
             h = nn.functional.pad(h, new long[] { 0, padded - t });
+        }
+
+        if (Config.HarmonicStacking)
+        {
+            h = StackHarmonics(h);
         }
 
         // [B, D, F, Tt] -> [B, F, Tt, D], plus frequency and time positions.

@@ -37,7 +37,13 @@ public enum GeneratorPositions
 /// The log compression of the first step is log(1 + InputGain * magnitude). The default 100 spreads the CQT's useful
 /// range (magnitudes of about 1e-3 to 5 for music at normal level) over about 0.1 to 6.
 /// </param>
-public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1, GeneratorPositions Positions = GeneratorPositions.Sliced, double InputGain = 100)
+/// <param name="HarmonicStacking">
+/// Whether the log-compressed CQT is stacked with four shifted copies of itself before the patch embedding, so that
+/// bin b also sees the bins an octave below and the 2nd, 3rd and 4th partials above it (shifts of -1, 1, log2 3 and 2
+/// octaves, zero beyond the edges): one token can then tell a fundamental from a partial. 2 x 5 channels instead of 2.
+/// </param>
+/// <param name="BinsPerOctave">The CQT's bins per octave, which turn the stacking's octaves into bins. Default 12.</param>
+public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1, GeneratorPositions Positions = GeneratorPositions.Sliced, double InputGain = 100, bool HarmonicStacking = false, int BinsPerOctave = 12)
 {
     /// <summary>Frames per token.</summary>
     public const int TimePatch = 4;
@@ -53,6 +59,17 @@ public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int Mlp
 
     /// <summary>Gets the demo preset: small enough to train for a useful result in minutes on 2 CPU cores.</summary>
     public static GeneratorConfig Demo { get; } = new(96, 4, 3, 384);
+
+    /// <summary>
+    /// Gets the bin shifts s of the stacked copies (copy i at bin b holds bin b + s[i]): { -1, 0, 1, log2 3, 2 } octaves
+    /// with <see cref="HarmonicStacking"/>, else { 0 }.
+    /// </summary>
+    public IReadOnlyList<int> HarmonicShifts => HarmonicStacking
+        ? new[] { -BinsPerOctave, 0, BinsPerOctave, (int)Math.Round(BinsPerOctave * Math.Log2(3)), 2 * BinsPerOctave }
+        : new[] { 0 };
+
+    /// <summary>Gets the channels the patch embedding sees: the input channels times the stacked copies.</summary>
+    public int EmbeddedChannels => InputChannels * HarmonicShifts.Count;
 
     /// <summary>Gets bins per token (84 for strips, 12 for patches).</summary>
     public int FrequencyPatch => Tokenizer == GeneratorTokenizer.Strips ? Bins : 12;
@@ -76,6 +93,11 @@ public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int Mlp
         if (Bins % FrequencyPatch != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Bins), Bins, $"The bin count must be a multiple of the frequency patch ({FrequencyPatch}).");
+        }
+
+        if (BinsPerOctave < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BinsPerOctave), BinsPerOctave, "Bins per octave must be positive.");
         }
 
         if (!(InputGain > 0) || double.IsInfinity(InputGain))

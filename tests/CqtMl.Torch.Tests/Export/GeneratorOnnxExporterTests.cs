@@ -28,6 +28,7 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
             yield return new object[] { "demo", 8, 344, operators };
             yield return new object[] { "demo", 1, 1723, operators };
             yield return new object[] { "patches", 2, 37, operators };
+            yield return new object[] { "stacked", 2, 345, operators };
             yield return new object[] { "interpolated", 2, 345, operators };
         }
 
@@ -43,6 +44,7 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
         GeneratorConfig config = preset switch
         {
             "tiny" => GeneratorConfig.Tiny,
+            "stacked" => GeneratorConfig.Demo with { HarmonicStacking = true, Depth = 1 },
             "patches" => GeneratorConfig.Demo with { Tokenizer = GeneratorTokenizer.Patches, Depth = 2 },
             "interpolated" => GeneratorConfig.Demo with { Positions = GeneratorPositions.Interpolated, MaxTimeTokens = 64, Depth = 1 },
             _ => GeneratorConfig.Demo,

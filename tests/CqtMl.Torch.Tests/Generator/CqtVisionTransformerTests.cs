@@ -21,6 +21,30 @@ public class CqtVisionTransformerTests
     }
 
     [Fact]
+    public void HarmonicStackingShiftsCopiesByOctavesAndPartials()
+    {
+        // A single 1 at bin 19 of channel 1. Copy i at bin b holds bin b + shift i, shifts -12, 0, 12, 19, 24.
+        using var model = new CqtVisionTransformer(GeneratorConfig.Demo with { Depth = 1, HarmonicStacking = true });
+        Assert.Equal(new[] { -12, 0, 12, 19, 24 }, model.Config.HarmonicShifts);
+        var values = new float[2 * 84 * 3];
+        values[(84 + 19) * 3 + 1] = 1f;
+        using var h = tensor(values, 1, 2, 84, 3);
+        using var stacked = model.StackHarmonics(h);
+
+        Assert.Equal(new long[] { 1, 10, 84, 3 }, stacked.shape);
+        // Channel = copy * 2 + input channel; copy 4 (+24) would need bin -5.
+        (int Channel, int Bin)[] expected = { (1, 31), (3, 19), (5, 7), (7, 0) };
+        float[] actual = stacked.data<float>().ToArray();
+        Assert.Equal(expected.Length, actual.Count(v => v != 0));
+        foreach ((int channel, int bin) in expected)
+        {
+            Assert.Equal(1f, actual[(((channel * 84) + bin) * 3) + 1]);
+        }
+
+        Assert.Equal(new[] { -36, 0, 36, 57, 72 }, (GeneratorConfig.Demo with { HarmonicStacking = true, BinsPerOctave = 36, Bins = 252 }).HarmonicShifts);
+    }
+
+    [Fact]
     public void ParametersAreNamedLikeTimmViT()
     {
         using var model = new CqtVisionTransformer(GeneratorConfig.Demo with { Depth = 1 });
