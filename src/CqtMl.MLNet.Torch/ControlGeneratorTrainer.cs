@@ -13,7 +13,7 @@ namespace CqtMl.MLNet;
 /// Trains the control generator (TorchSharp) from an <see cref="IDataView"/> of CQTs and 4-register targets, exports
 /// it to ONNX and returns a <see cref="ControlGeneratorTransformer"/> that generates with it. The data is read once
 /// with a cursor; training itself is <see cref="GeneratorTrainer"/> (AdamW, warm-up + cosine, clipping, balanced
-/// registers, gain and mix augmentation; pitch shifting needs note labels, which an IDataView row does not carry).
+/// registers, gain and mix augmentation; pitch shifting needs note labels, which an IDataView row does not carry — the optional synthetic pieces have them).
 /// </summary>
 public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransformer>
 {
@@ -29,6 +29,8 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
         ArgumentException.ThrowIfNullOrEmpty(options.TargetsColumnName, nameof(options.TargetsColumnName));
         ArgumentNullException.ThrowIfNull(options.Generator, nameof(options.Generator));
         ArgumentNullException.ThrowIfNull(options.Training, nameof(options.Training));
+        ArgumentNullException.ThrowIfNull(options.Cqt, nameof(options.Cqt));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.SyntheticPieces, nameof(options.SyntheticPieces));
         options.Generator.Validate();
         options.Training.Validate();
     }
@@ -50,6 +52,7 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
         int validationCount = (int)Math.Round(examples.Count * Opts.ValidationFraction);
         List<TrainingExample> validation = examples.TakeLast(validationCount).ToList();
         List<TrainingExample> training = examples.Take(examples.Count - validationCount).ToList();
+        training.AddRange(GeneratorExamples.Synthetic(new CqtExtractor(Opts.Cqt), Opts.SyntheticPieces));
 
         torch.manual_seed(Opts.Training.Seed);
         using var model = new CqtVisionTransformer(Opts.Generator);
@@ -139,6 +142,12 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
 
         /// <summary>Training options (epochs, steps, batch, learning rate, seed, augmentation). Default: their defaults.</summary>
         public GeneratorTrainingOptions Training = new();
+
+        /// <summary>
+        /// Synthetic labelled pieces (<see cref="GeneratorExamples.Synthetic"/>, made with <see cref="Cqt"/>) added to the
+        /// training rows — worthwhile when the data has only a few recordings. Default 0.
+        /// </summary>
+        public int SyntheticPieces;
 
         /// <summary>The fraction of rows (the last ones) held out for the per-epoch validation F1. Default 0.2.</summary>
         public double ValidationFraction = 0.2;

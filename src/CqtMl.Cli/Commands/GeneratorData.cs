@@ -30,9 +30,7 @@ internal static class GeneratorData
             return new TrainingExample(tensor, new float[4 * frames], frames);
         }
 
-        float[] targets = RegisterTargets.Compute(labels, frames, rate, extractor.Options.HopLength);
-        var notes = RegisterTargets.NoteFrames(labels, frames, rate, extractor.Options.HopLength).Select(n => new NoteSpan(n.StartFrame, n.EndFrame, n.MidiNote)).ToList();
-        return new TrainingExample(tensor, targets, frames, notes);
+        return GeneratorExamples.FromLabels(tensor, frames, extractor.Options, labels.StartTime, labels.EndTime, labels.Note, MLNet.DataSources.MusicNet.LabelSampleRate);
     }
 
     /// <summary>F1 of the best constant predictor: each register either always on or always off.</summary>

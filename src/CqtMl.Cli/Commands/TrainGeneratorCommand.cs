@@ -30,23 +30,24 @@ internal static class TrainGeneratorCommand
         tokenizer.AcceptOnlyFromAmong("strips", "patches");
         var positions = new Option<string>("--positions") { Description = "sliced (default) or interpolated time positions.", DefaultValueFactory = _ => "sliced" };
         positions.AcceptOnlyFromAmong("sliced", "interpolated");
-        var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 10 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 40 };
         var steps = new Option<int>("--steps-per-epoch") { Description = "Optimisation steps per epoch.", DefaultValueFactory = _ => 20 };
+        var synthetic = new Option<int>("--synthetic") { Description = "Synthetic labelled pieces (15 s of harmonic tones each) added to the training recordings.", DefaultValueFactory = _ => 12 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
         var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute transformer activations in the backward pass (less memory, more time)." };
         var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the process's peak resident memory at the end of training." };
-        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, tokenizer, positions, epochs, steps, seed, resume, checkpointing, timings };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(timings)), stdout, cancellation)));
+        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, tokenizer, positions, epochs, steps, synthetic, seed, resume, checkpointing, timings };
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(timings)), stdout, cancellation)));
         return command;
     }
 
     private static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
     {
-        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int seed, bool resume, bool checkpointing, bool timings) = arguments;
-        if (epochs < 1 || stepsPerEpoch < 1)
+        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int synthetic, int seed, bool resume, bool checkpointing, bool timings) = arguments;
+        if (epochs < 1 || stepsPerEpoch < 1 || synthetic < 0)
         {
-            throw new UsageException("--epochs and --steps-per-epoch must be at least 1.");
+            throw new UsageException("--epochs and --steps-per-epoch must be at least 1, --synthetic at least 0.");
         }
 
         if (!Directory.Exists(root))
@@ -58,7 +59,9 @@ internal static class TrainGeneratorCommand
         var extractor = new CqtExtractor(cqt);
         List<TrainingExample> training = GeneratorData.Load(root, MusicNetSplit.Train, extractor);
         List<TrainingExample> validation = Directory.Exists(Path.Combine(root, "test_data")) ? GeneratorData.Load(root, MusicNetSplit.Test, extractor) : new List<TrainingExample>();
-        stdout.WriteLine($"cqtml train-generator: {training.Count} training and {validation.Count} validation recordings; {TorchRuntime.Describe()} (CPU trains in float32)");
+        int recordings = training.Count;
+        training.AddRange(GeneratorExamples.Synthetic(extractor, synthetic));
+        stdout.WriteLine($"cqtml train-generator: {recordings} training recordings + {synthetic} synthetic pieces, {validation.Count} validation recordings; {TorchRuntime.Describe()} (CPU trains in float32)");
 
         GeneratorConfig config = (presetName == "tiny" ? GeneratorConfig.Tiny : GeneratorConfig.Demo) with
         {
@@ -81,7 +84,7 @@ internal static class TrainGeneratorCommand
         IReadOnlyList<TrainingExample> evaluation = validation.Count > 0 ? validation : training;
         // The last epoch was validated with the very weights the model now holds (the moving average): reuse that F1.
         double f1 = history[^1].ValidationF1 ?? GeneratorTrainer.Evaluate(model, evaluation), constant = GeneratorData.BestConstantF1(evaluation);
-        double int8F1 = OnnxF1(int8, evaluation, out double agreement, onnx);
+        double int8F1 = OnnxF1(int8, evaluation, out double agreement, onnx, out IReadOnlyList<RegisterScore> registers);
         var metrics = new
         {
             preset = presetName,
@@ -90,9 +93,11 @@ internal static class TrainGeneratorCommand
             seed,
             epochs,
             steps_per_epoch = stepsPerEpoch,
+            synthetic_pieces = synthetic,
             training_seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             validation_register_f1 = f1,
             best_constant_register_f1 = constant,
+            per_register = registers.Select(r => new { register = r.Register, true_positives = r.TruePositives, false_positives = r.FalsePositives, false_negatives = r.FalseNegatives, precision = r.Precision, recall = r.Recall, f1 = r.F1 }),
             int8_validation_register_f1 = int8F1,
             int8_control_agreement = agreement,
             onnx_bytes = onnx.Length,
@@ -102,6 +107,7 @@ internal static class TrainGeneratorCommand
         AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
         TrainingCurves.SavePng(Path.Combine(outDir, "training-curve.png"), history.Select(h => h.Loss).ToList(), history.Select(h => h.ValidationF1 ?? 0).ToList(), $"generator ({presetName}), seed {seed}");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"register F1 {f1:F3} (best constant predictor {constant:F3}); int8 model {int8F1:F3} ({agreement:P2} of controls equal to float32, {int8.Length / 1e6:F1} MB vs {onnx.Length / 1e6:F1} MB)"));
+        stdout.WriteLine("per register (precision / recall): " + string.Join(", ", registers.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Register}: {r.Precision:F2} / {r.Recall:F2}"))));
         stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/generator.onnx, generator.int8.onnx, generator.safetensors, checkpoint.bin, metrics.json, training-curve.png");
         if (timings)
         {
@@ -111,18 +117,24 @@ internal static class TrainGeneratorCommand
         return Program.Success;
     }
 
-    /// <summary>Register F1 of an exported model run by ONNX Runtime, and the fraction of its controls equal to the reference model's.</summary>
-    private static double OnnxF1(byte[] model, IReadOnlyList<TrainingExample> examples, out double agreement, byte[] reference)
+    /// <summary>
+    /// Register F1 of an exported model run by ONNX Runtime, the fraction of its controls equal to the reference model's,
+    /// and the reference model's per-register counts.
+    /// </summary>
+    private static double OnnxF1(byte[] model, IReadOnlyList<TrainingExample> examples, out double agreement, byte[] reference, out IReadOnlyList<RegisterScore> referenceRegisters)
     {
         using var generator = new CqtMl.Onnx.Generation.OnnxControlGenerator(model);
         using var baseline = new CqtMl.Onnx.Generation.OnnxControlGenerator(reference);
         var predicted = new List<float>();
         var targets = new List<float>();
         long equal = 0, total = 0;
+        IReadOnlyList<RegisterScore>? registers = null;
         foreach (TrainingExample example in examples)
         {
             float[] controls = generator.Generate(example.Cqt, 1, example.Frames, new CqtMl.Onnx.Generation.GenerationOptions());
             float[] expected = baseline.Generate(example.Cqt, 1, example.Frames, new CqtMl.Onnx.Generation.GenerationOptions());
+            IReadOnlyList<RegisterScore> scores = RegisterMetrics.PerRegister(expected, example.Targets);
+            registers = registers is null ? scores : registers.Zip(scores, (a, b) => a.Add(b)).ToList();
             equal += controls.Zip(expected).Count(p => p.First == p.Second);
             total += controls.Length;
             predicted.AddRange(controls);
@@ -130,6 +142,7 @@ internal static class TrainGeneratorCommand
         }
 
         agreement = (double)equal / Math.Max(1, total);
+        referenceRegisters = registers ?? Enumerable.Range(0, 4).Select(r => new RegisterScore(r, 0, 0, 0)).ToList();
         return RegisterMetrics.F1(predicted.ToArray(), targets.ToArray());
     }
 
@@ -146,7 +159,7 @@ internal static class TrainGeneratorCommand
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int Seed, bool Resume, bool Checkpointing, bool Timings);
+    private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int Synthetic, int Seed, bool Resume, bool Checkpointing, bool Timings);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {

@@ -31,18 +31,7 @@ public static class RegisterTargets
     /// <returns>The activity, register-major.</returns>
     public static float[] Compute(IReadOnlyList<long> startTime, IReadOnlyList<long> endTime, IReadOnlyList<int> note, int frameCount, int sampleRate, int hopLength, int labelSampleRate = DataSources.MusicNet.LabelSampleRate)
     {
-        ArgumentNullException.ThrowIfNull(startTime);
-        ArgumentNullException.ThrowIfNull(endTime);
-        ArgumentNullException.ThrowIfNull(note);
-        if (startTime.Count != endTime.Count || startTime.Count != note.Count)
-        {
-            throw new ArgumentException($"Label vectors differ in length: {startTime.Count} starts, {endTime.Count} ends, {note.Count} notes.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(frameCount);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hopLength);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(labelSampleRate);
+        CheckLabels(startTime, endTime, note, frameCount, sampleRate, hopLength, labelSampleRate);
         var activity = new float[RegisterCount * frameCount];
         for (int i = 0; i < note.Count; i++)
         {
@@ -82,17 +71,48 @@ public static class RegisterTargets
     public static IReadOnlyList<(int StartFrame, int EndFrame, int MidiNote)> NoteFrames(MusicNetRecording recording, int frameCount, int sampleRate, int hopLength)
     {
         ArgumentNullException.ThrowIfNull(recording);
+        return NoteFrames(recording.StartTime, recording.EndTime, recording.Note, frameCount, sampleRate, hopLength);
+    }
+
+    /// <summary>Gets the frame span of every note given by its times, as <see cref="NoteFrames(MusicNetRecording, int, int, int)"/> does.</summary>
+    /// <param name="startTime">Note starts in samples at <paramref name="labelSampleRate"/>.</param>
+    /// <param name="endTime">Note ends (exclusive) in samples at <paramref name="labelSampleRate"/>.</param>
+    /// <param name="note">MIDI notes.</param>
+    /// <param name="frameCount">The number of CQT frames.</param>
+    /// <param name="sampleRate">The CQT's sample rate.</param>
+    /// <param name="hopLength">The CQT's hop length.</param>
+    /// <param name="labelSampleRate">The rate the times count in (MusicNet: 44100).</param>
+    /// <returns>(first frame, end frame exclusive, MIDI note) per note that covers at least one frame.</returns>
+    public static IReadOnlyList<(int StartFrame, int EndFrame, int MidiNote)> NoteFrames(IReadOnlyList<long> startTime, IReadOnlyList<long> endTime, IReadOnlyList<int> note, int frameCount, int sampleRate, int hopLength, int labelSampleRate = DataSources.MusicNet.LabelSampleRate)
+    {
+        CheckLabels(startTime, endTime, note, frameCount, sampleRate, hopLength, labelSampleRate);
         var notes = new List<(int, int, int)>();
-        for (int i = 0; i < recording.Note.Length; i++)
+        for (int i = 0; i < note.Count; i++)
         {
-            (int first, int end) = FrameSpan(recording.StartTime[i], recording.EndTime[i], frameCount, sampleRate, hopLength, DataSources.MusicNet.LabelSampleRate);
+            (int first, int end) = FrameSpan(startTime[i], endTime[i], frameCount, sampleRate, hopLength, labelSampleRate);
             if (end > first)
             {
-                notes.Add((first, end, recording.Note[i]));
+                notes.Add((first, end, note[i]));
             }
         }
 
         return notes;
+    }
+
+    private static void CheckLabels(IReadOnlyList<long> startTime, IReadOnlyList<long> endTime, IReadOnlyList<int> note, int frameCount, int sampleRate, int hopLength, int labelSampleRate)
+    {
+        ArgumentNullException.ThrowIfNull(startTime);
+        ArgumentNullException.ThrowIfNull(endTime);
+        ArgumentNullException.ThrowIfNull(note);
+        if (startTime.Count != endTime.Count || startTime.Count != note.Count)
+        {
+            throw new ArgumentException($"Label vectors differ in length: {startTime.Count} starts, {endTime.Count} ends, {note.Count} notes.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(frameCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRate);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hopLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(labelSampleRate);
     }
 
     /// <summary>The frames whose centre m * hop / sr lies in [start, end), clamped to [0, frameCount); exact in integers.</summary>

@@ -20,6 +20,19 @@ public class GeneratorCommandTests : IDisposable
             Assert.True(File.Exists(Path.Combine(outDir, file)), file);
         }
 
+        // The per-register counts (ONNX Runtime, float model) add up to the overall F1 (TorchSharp) and to the test
+        // recording's 4 x T frames.
+        using (var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json"))))
+        {
+            System.Text.Json.JsonElement root = metrics.RootElement;
+            Assert.Equal(12, root.GetProperty("synthetic_pieces").GetInt32());
+            var registers = root.GetProperty("per_register").EnumerateArray().ToList();
+            Assert.Equal(4, registers.Count);
+            long tp = registers.Sum(r => r.GetProperty("true_positives").GetInt64()), fp = registers.Sum(r => r.GetProperty("false_positives").GetInt64()), fn = registers.Sum(r => r.GetProperty("false_negatives").GetInt64());
+            Assert.Equal(root.GetProperty("validation_register_f1").GetDouble(), 2.0 * tp / ((2.0 * tp) + fp + fn), 3);
+            Assert.True(tp + fn > 0 && tp + fp + fn <= 4 * (1 + (12L * 22050 / 64)));
+        }
+
         string wav = Path.Combine(musicnet!, "test_data", "9004.wav");
         string npy = Path.Combine(_dir, "controls.npy");
         (code, _, err) = Cli.Run("generate", wav, "--model", Path.Combine(outDir, "generator.onnx"), "--out", npy, "--mode", "stochastic", "--samples", "3", "--seed", "9", "--png", Path.Combine(_dir, "controls.png"));

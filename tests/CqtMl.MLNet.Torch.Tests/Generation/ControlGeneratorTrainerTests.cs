@@ -20,6 +20,7 @@ public class ControlGeneratorTrainerTests
         {
             Generator = GeneratorConfig.Demo with { Depth = 1, EmbedDim = 48, MlpDim = 96 },
             Training = new GeneratorTrainingOptions { Epochs = 2, StepsPerEpoch = 3, BatchSize = 2, CropFrames = 64, Seed = 3 },
+            SyntheticPieces = 1,
         };
         var trainer = _ml.Transforms.TrainControlGenerator(options);
         ControlGeneratorTransformer model = trainer.Fit(data);
