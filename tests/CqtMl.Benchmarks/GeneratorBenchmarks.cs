@@ -11,7 +11,7 @@ namespace CqtMl.Benchmarks;
 
 /// <summary>
 /// Inference of the tiny generator (84 x 4 strips, 192 wide, depth 12): the project's exported graph on ONNX Runtime
-/// (CPU; fused and standard operators) against TorchSharp eager, for T = 344 and 1723 frames, batch 1 and 8. Frames per second = batch * T / mean.
+/// (CPU; fused and standard operators, and the int8-weight variant) against TorchSharp eager, for T = 344 and 1723 frames, batch 1 and 8. Frames per second = batch * T / mean.
 /// </summary>
 /// <remarks>Runs in-process: the build's TorchSharp fix-up for Debian 12 applies to this project's output, not to the
 /// separate project BenchmarkDotNet would otherwise generate.</remarks>
@@ -23,6 +23,7 @@ public class GeneratorBenchmarks
     private CqtVisionTransformer _model = null!;
     private InferenceSession _session = null!;
     private InferenceSession _standardSession = null!;
+    private InferenceSession _int8Session = null!;
     private DenseTensor<float> _input = null!;
     private torch.Tensor _torchInput = null!;
 
@@ -45,6 +46,7 @@ public class GeneratorBenchmarks
         {
             _session = new InferenceSession(GeneratorOnnxExporter.Export(_model, new CqtOptions(), "tiny"), options);
             _standardSession = new InferenceSession(GeneratorOnnxExporter.Export(_model, new CqtOptions(), "tiny", new GeneratorExportOptions { Operators = GeneratorOperators.Standard }), options);
+            _int8Session = new InferenceSession(GeneratorOnnxExporter.Export(_model, new CqtOptions(), "tiny", new GeneratorExportOptions { QuantizeWeights = true }), options);
         }
 
         var random = new Random(2);
@@ -59,6 +61,7 @@ public class GeneratorBenchmarks
     {
         _session.Dispose();
         _standardSession.Dispose();
+        _int8Session.Dispose();
         _model.Dispose();
         _torchInput.Dispose();
     }
@@ -72,6 +75,11 @@ public class GeneratorBenchmarks
     /// <returns>A checksum.</returns>
     [Benchmark(Description = "ONNX Runtime (standard-operator export)")]
     public float OnnxRuntimeStandard() => Run(_standardSession);
+
+    /// <summary>The int8-weight variant (dynamic quantization, fused operators) on ONNX Runtime.</summary>
+    /// <returns>A checksum.</returns>
+    [Benchmark(Description = "ONNX Runtime (int8 weights)")]
+    public float OnnxRuntimeInt8() => Run(_int8Session);
 
     /// <summary>TorchSharp eager forward pass without gradients.</summary>
     /// <returns>A checksum.</returns>

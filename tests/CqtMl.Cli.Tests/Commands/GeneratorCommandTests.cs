@@ -25,7 +25,7 @@ public class GeneratorCommandTests : IDisposable
         using (var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json"))))
         {
             System.Text.Json.JsonElement root = metrics.RootElement;
-            Assert.Equal(12, root.GetProperty("synthetic_pieces").GetInt32());
+            Assert.Equal(24, root.GetProperty("synthetic_pieces").GetInt32());
             var registers = root.GetProperty("per_register").EnumerateArray().ToList();
             Assert.Equal(4, registers.Count);
             long tp = registers.Sum(r => r.GetProperty("true_positives").GetInt64()), fp = registers.Sum(r => r.GetProperty("false_positives").GetInt64()), fn = registers.Sum(r => r.GetProperty("false_negatives").GetInt64());
