@@ -32,22 +32,23 @@ internal static class TrainGeneratorCommand
         positions.AcceptOnlyFromAmong("sliced", "interpolated");
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 40 };
         var steps = new Option<int>("--steps-per-epoch") { Description = "Optimisation steps per epoch.", DefaultValueFactory = _ => 20 };
+        var batch = new Option<int>("--batch-size") { Description = "Crops per optimisation step.", DefaultValueFactory = _ => 8 };
         var synthetic = new Option<int>("--synthetic") { Description = "Synthetic labelled pieces (15 s of harmonic tones each) added to the training recordings.", DefaultValueFactory = _ => 24 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
         var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute transformer activations in the backward pass (less memory, more time)." };
         var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the process's peak resident memory at the end of training." };
-        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, tokenizer, positions, epochs, steps, synthetic, seed, resume, checkpointing, timings };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(timings)), stdout, cancellation)));
+        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, tokenizer, positions, epochs, steps, batch, synthetic, seed, resume, checkpointing, timings };
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(timings)), stdout, cancellation)));
         return command;
     }
 
     private static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
     {
-        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int synthetic, int seed, bool resume, bool checkpointing, bool timings) = arguments;
-        if (epochs < 1 || stepsPerEpoch < 1 || synthetic < 0)
+        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int batchSize, int synthetic, int seed, bool resume, bool checkpointing, bool timings) = arguments;
+        if (epochs < 1 || stepsPerEpoch < 1 || batchSize < 1 || synthetic < 0)
         {
-            throw new UsageException("--epochs and --steps-per-epoch must be at least 1, --synthetic at least 0.");
+            throw new UsageException("--epochs, --steps-per-epoch and --batch-size must be at least 1, --synthetic at least 0.");
         }
 
         if (!Directory.Exists(root))
@@ -70,7 +71,7 @@ internal static class TrainGeneratorCommand
         };
         torch.manual_seed(seed);
         using var model = new CqtVisionTransformer(config);
-        var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), GradientCheckpointing = checkpointing };
+        var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, BatchSize = batchSize, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), GradientCheckpointing = checkpointing };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var progress = new ConsoleProgress(stdout);
         IReadOnlyList<TrainingProgress> history = GeneratorTrainer.Train(model, training, validation, options, progress, resume, cancellation);
@@ -93,6 +94,7 @@ internal static class TrainGeneratorCommand
             seed,
             epochs,
             steps_per_epoch = stepsPerEpoch,
+            batch_size = batchSize,
             synthetic_pieces = synthetic,
             training_seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             validation_register_f1 = f1,
@@ -159,7 +161,7 @@ internal static class TrainGeneratorCommand
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int Synthetic, int Seed, bool Resume, bool Checkpointing, bool Timings);
+    private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, bool Timings);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {

@@ -54,6 +54,18 @@ public class GeneratorCommandTests : IDisposable
     }
 
     [Fact]
+    public void TrainGeneratorReportsBadUsage()
+    {
+        foreach (string[] bad in new[] { new[] { "--epochs", "0" }, new[] { "--batch-size", "0" }, new[] { "--synthetic", "-1" }, new[] { "--preset", "huge" } })
+        {
+            var (code, _, err) = Cli.Run(new[] { "train-generator", "--data", _dir, "--out", Path.Combine(_dir, "m") }.Concat(bad).ToArray());
+            Assert.True(code == 2, $"{string.Join(' ', bad)}: exit {code}, {err}");
+        }
+
+        Assert.Equal(1, Cli.Run("train-generator", "--data", Path.Combine(_dir, "missing"), "--out", Path.Combine(_dir, "m")).Code);
+    }
+
+    [Fact]
     public void GenerateReportsBadUsageAndMissingModels()
     {
         string wav = Path.Combine(_dir, "a.wav");
