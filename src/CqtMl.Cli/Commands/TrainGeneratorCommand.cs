@@ -32,7 +32,7 @@ internal static class TrainGeneratorCommand
         positions.AcceptOnlyFromAmong("sliced", "interpolated");
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 40 };
         var steps = new Option<int>("--steps-per-epoch") { Description = "Optimisation steps per epoch.", DefaultValueFactory = _ => 20 };
-        var batch = new Option<int>("--batch-size") { Description = "Crops per optimisation step.", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--batch-size") { Description = "Crops per optimisation step.", DefaultValueFactory = _ => new GeneratorTrainingOptions().BatchSize };
         var synthetic = new Option<int>("--synthetic") { Description = "Synthetic labelled pieces (15 s of harmonic tones each) added to the training recordings.", DefaultValueFactory = _ => 24 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };

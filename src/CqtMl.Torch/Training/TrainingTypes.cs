@@ -19,14 +19,14 @@ public sealed record TrainingExample(float[] Cqt, float[] Targets, int Frames, I
 /// <summary>Options of supervised generator training. Defaults suit the demo preset on a CPU.</summary>
 public sealed record GeneratorTrainingOptions
 {
-    /// <summary>Gets the number of epochs. Default 40 (800 steps: about 1.5 minutes for the demo preset on 2 cores).</summary>
+    /// <summary>Gets the number of epochs. Default 40 (800 steps: about 2 minutes for the demo preset on 2 cores).</summary>
     public int Epochs { get; init; } = 40;
 
     /// <summary>Gets the optimisation steps per epoch. Default 20.</summary>
     public int StepsPerEpoch { get; init; } = 20;
 
-    /// <summary>Gets the batch size. Default 8.</summary>
-    public int BatchSize { get; init; } = 8;
+    /// <summary>Gets the batch size. Default 16.</summary>
+    public int BatchSize { get; init; } = 16;
 
     /// <summary>Gets the crop length in frames (344 = 1 s at 22050 Hz, hop 64). Default 344.</summary>
     public int CropFrames { get; init; } = 344;
