@@ -33,6 +33,10 @@ public sealed class ControlGeneratorTrainer : IEstimator<ControlGeneratorTransfo
         ArgumentOutOfRangeException.ThrowIfNegative(options.SyntheticPieces, nameof(options.SyntheticPieces));
         options.Generator.Validate();
         options.Training.Validate();
+        if (options.SyntheticPieces > 0 && options.Cqt.BinCount != options.Generator.Bins)
+        {
+            throw new ArgumentException($"Synthetic pieces need the CQT ({options.Cqt.BinCount} bins) to match the generator ({options.Generator.Bins} bins).", nameof(options));
+        }
     }
 
     /// <summary>Gets the options.</summary>

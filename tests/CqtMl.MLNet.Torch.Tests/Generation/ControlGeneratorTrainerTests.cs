@@ -51,10 +51,13 @@ public class ControlGeneratorTrainerTests
     }
 
     [Fact]
-    public void BadGenerationOptionsAreRejectedBeforeTraining()
+    public void BadOptionsAreRejectedBeforeTraining()
     {
         var options = new ControlGeneratorTrainer.Options { Generation = new ControlGeneratorEstimator.Options { Dropout = 0.3 } };
         Assert.Throws<ArgumentException>(() => _ml.Transforms.TrainControlGenerator(options));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.TrainControlGenerator(new ControlGeneratorTrainer.Options { SyntheticPieces = -1 }));
+        var mismatch = new ControlGeneratorTrainer.Options { SyntheticPieces = 1, Cqt = new CqtMl.Audio.Cqt.CqtOptions { BinCount = 72 } };
+        Assert.Contains("72 bins", Assert.Throws<ArgumentException>(() => _ml.Transforms.TrainControlGenerator(mismatch)).Message);
     }
 
     private static TrainingRow Row(int frames, int seed)
