@@ -12,17 +12,6 @@ internal static class Cli
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    public static (long[] Shape, float[] Data) ReadNpy(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        var (shape, offset) = NpyHeader.Read(stream);
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        Assert.Equal(offset + (4 * count), stream.Length);
-        var bytes = new byte[4 * count];
-        stream.Position = offset;
-        stream.ReadExactly(bytes);
-        var data = new float[count];
-        Buffer.BlockCopy(bytes, 0, data, 0, bytes.Length);
-        return (shape, data);
-    }
+    public static (long[] Shape, float[] Data) ReadNpy(string path) => NpyReader.ReadAll(path);
 }
+
