@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace CqtMl.Tests.Shared;
+
+/// <summary>
+/// Finds and runs tools/pytorch/cqt_vit.py, the PyTorch twin of the generator, with a Python that has torch and numpy
+/// (<c>CQTML_TORCH_PYTHON</c>, else python3 or /usr/bin/python3; Debian: apt-get install python3-torch).
+/// </summary>
+public static class PyTorchTwin
+{
+    public const string MissingReason = "No Python with torch and numpy: install Debian's python3-torch or set CQTML_TORCH_PYTHON.";
+
+    private static readonly Lazy<string?> PythonPath = new(FindPython);
+
+    /// <summary>Gets the Python that has torch and numpy, or null.</summary>
+    public static string? Python => PythonPath.Value;
+
+    /// <summary>Runs one subcommand of the script (forward, export, bench, train-step) and returns what it printed.</summary>
+    /// <exception cref="InvalidOperationException">No such Python, or the script exited non-zero (its output is in the message).</exception>
+    public static string Run(params string[] args)
+    {
+        string python = Python ?? throw new InvalidOperationException(MissingReason);
+        var (code, output) = Execute(python, new[] { FindScript() }.Concat(args));
+        return code == 0 ? output : throw new InvalidOperationException($"cqt_vit.py {args[0]} exited with {code}: {output}");
+    }
+
+    private static string? FindPython()
+    {
+        string? configured = Environment.GetEnvironmentVariable("CQTML_TORCH_PYTHON");
+        foreach (string candidate in string.IsNullOrEmpty(configured) ? new[] { "python3", "/usr/bin/python3" } : new[] { configured })
+        {
+            try
+            {
+                if (Execute(candidate, new[] { "-c", "import torch, numpy" }).Code == 0)
+                {
+                    return candidate;
+                }
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // No program of that name: try the next one.
+            }
+        }
+
+        return null;
+    }
+
+    private static (int Code, string Output) Execute(string fileName, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static string FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "tools", "pytorch", "cqt_vit.py");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("tools/pytorch/cqt_vit.py not found above " + AppContext.BaseDirectory);
+    }
+}
