@@ -1,9 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using CqtMl.Audio.Cqt;
-using CqtMl.Onnx.Runtime;
-using CqtMl.Torch.Export;
-using CqtMl.Torch.Generator;
-using Microsoft.ML.OnnxRuntime;
+using CqtMl.Tests.Shared;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TorchSharp;
 
@@ -11,7 +7,11 @@ namespace CqtMl.Benchmarks;
 
 /// <summary>
 /// Inference of the tiny generator (84 x 4 strips, 192 wide, depth 12): the project's exported graph on ONNX Runtime
-/// (CPU; fused and standard operators, and the int8-weight variant) against TorchSharp eager, for T = 344 and 1723 frames, batch 1 and 8. Frames per second = batch * T / mean.
+/// (CPU; fused and standard operators, and the int8-weight variant) against TorchSharp eager and against the graph that
+/// PyTorch's own <c>torch.onnx.export</c> makes of the same model with the same weights (tools/pytorch/cqt_vit.py; needs a
+/// Python with torch, see <see cref="PyTorchTwin"/>; without one only that runner fails), for T = 344 and 1723 frames,
+/// batch 1 and 8. Frames per second = batch * T / mean. <see cref="PairedGeneratorComparison"/> measures the same
+/// runners interleaved, which a noisy machine disturbs less.
 /// </summary>
 /// <remarks>Runs in-process: the build's TorchSharp fix-up for Debian 12 applies to this project's output, not to the
 /// separate project BenchmarkDotNet would otherwise generate.</remarks>
@@ -20,10 +20,7 @@ namespace CqtMl.Benchmarks;
 [IterationCount(5)]
 public class GeneratorBenchmarks
 {
-    private CqtVisionTransformer _model = null!;
-    private InferenceSession _session = null!;
-    private InferenceSession _standardSession = null!;
-    private InferenceSession _int8Session = null!;
+    private GeneratorGraphs _graphs = null!;
     private DenseTensor<float> _input = null!;
     private torch.Tensor _torchInput = null!;
 
@@ -35,51 +32,41 @@ public class GeneratorBenchmarks
     [Params(1, 8)]
     public int Batch { get; set; }
 
-    /// <summary>Builds the model, its ONNX export and the inputs.</summary>
+    /// <summary>Builds the model, its ONNX exports and the inputs.</summary>
     [GlobalSetup]
-    public void Setup()
-    {
-        torch.manual_seed(1);
-        _model = new CqtVisionTransformer(GeneratorConfig.Tiny);
-        _model.eval();
-        using (SessionOptions options = OnnxExecution.CreateSessionOptions(null))
-        {
-            _session = new InferenceSession(GeneratorOnnxExporter.Export(_model, new CqtOptions(), "tiny"), options);
-            _standardSession = new InferenceSession(GeneratorOnnxExporter.Export(_model, new CqtOptions(), "tiny", new GeneratorExportOptions { Operators = GeneratorOperators.Standard }), options);
-            _int8Session = new InferenceSession(GeneratorOnnxExporter.Export(_model, new CqtOptions(), "tiny", new GeneratorExportOptions { QuantizeWeights = true }), options);
-        }
+    public void Setup() => Setup(withPyTorchExport: false);
 
-        var random = new Random(2);
-        float[] values = Enumerable.Range(0, Batch * 2 * 84 * Frames).Select(_ => (float)random.NextDouble()).ToArray();
-        _input = new DenseTensor<float>(values, new[] { Batch, 2, 84, Frames });
-        _torchInput = torch.tensor(values, Batch, 2, 84, Frames);
-    }
+    /// <summary>The common setup plus the graph PyTorch exports of the same weights (checked to compute the same logits).</summary>
+    [GlobalSetup(Target = nameof(PyTorchExport))]
+    public void SetupPyTorchExport() => Setup(withPyTorchExport: true);
 
-    /// <summary>Releases the session and the model.</summary>
+    /// <summary>Releases the sessions and the model.</summary>
     [GlobalCleanup]
     public void Cleanup()
     {
-        _session.Dispose();
-        _standardSession.Dispose();
-        _int8Session.Dispose();
-        _model.Dispose();
+        _graphs.Dispose();
         _torchInput.Dispose();
     }
 
     /// <summary>The exported graph (fused contrib operators, the default) on ONNX Runtime.</summary>
     /// <returns>A checksum.</returns>
-    [Benchmark(Description = "ONNX Runtime (fused export)")]
-    public float OnnxRuntime() => Run(_session);
+    [Benchmark(Description = GeneratorGraphs.Fused)]
+    public float OnnxRuntime() => GeneratorGraphs.Run(_graphs[GeneratorGraphs.Fused], _input);
 
     /// <summary>The exported graph with standard ONNX operators only on ONNX Runtime.</summary>
     /// <returns>A checksum.</returns>
-    [Benchmark(Description = "ONNX Runtime (standard-operator export)")]
-    public float OnnxRuntimeStandard() => Run(_standardSession);
+    [Benchmark(Description = GeneratorGraphs.Standard)]
+    public float OnnxRuntimeStandard() => GeneratorGraphs.Run(_graphs[GeneratorGraphs.Standard], _input);
 
     /// <summary>The int8-weight variant (dynamic quantization, fused operators) on ONNX Runtime.</summary>
     /// <returns>A checksum.</returns>
-    [Benchmark(Description = "ONNX Runtime (int8 weights)")]
-    public float OnnxRuntimeInt8() => Run(_int8Session);
+    [Benchmark(Description = GeneratorGraphs.Int8)]
+    public float OnnxRuntimeInt8() => GeneratorGraphs.Run(_graphs[GeneratorGraphs.Int8], _input);
+
+    /// <summary>The graph PyTorch's torch.onnx.export makes of the same model and weights, on ONNX Runtime.</summary>
+    /// <returns>A checksum.</returns>
+    [Benchmark(Description = GeneratorGraphs.PyTorchExport)]
+    public float PyTorchExport() => GeneratorGraphs.Run(_graphs[GeneratorGraphs.PyTorchExport], _input);
 
     /// <summary>TorchSharp eager forward pass without gradients.</summary>
     /// <returns>A checksum.</returns>
@@ -88,12 +75,14 @@ public class GeneratorBenchmarks
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return _model.forward(_torchInput)[0, 0, 0, 0].item<float>();
+        return _graphs.Model.forward(_torchInput)[0, 0, 0, 0].item<float>();
     }
 
-    private float Run(InferenceSession session)
+    private void Setup(bool withPyTorchExport)
     {
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("cqt", _input) }, new[] { "logits" });
-        return results.First().AsTensor<float>()[0, 0, 0, 0];
+        _graphs = new GeneratorGraphs(withPyTorchExport);
+        float[] values = GeneratorGraphs.InputValues(Batch, Frames);
+        _input = new DenseTensor<float>(values, new[] { Batch, 2, 84, Frames });
+        _torchInput = torch.tensor(values, Batch, 2, 84, Frames);
     }
 }
