@@ -10,7 +10,8 @@ namespace CqtMl.Benchmarks;
 /// unmeasured run and three timed runs on the same input after a pause, so a slow spell of a noisy machine hits all of
 /// them alike. Reports each graph's median time and, against
 /// PyTorch's own export of the same weights, the median of the per-round speed ratios and how many rounds it won.
-/// <c>dotnet run -c Release --project tests/CqtMl.Benchmarks -- paired [rounds]</c> (default 30 rounds).
+/// <c>dotnet run -c Release --project tests/CqtMl.Benchmarks -- paired [rounds] [frames,...] [batches,...]</c> (default 30
+/// rounds, T = 344 and 1723, batch 1 and 8).
 /// </summary>
 public static class PairedGeneratorComparison
 {
@@ -19,10 +20,17 @@ public static class PairedGeneratorComparison
     /// <summary>Measures and prints a Markdown table.</summary>
     /// <param name="output">Where the table goes.</param>
     /// <param name="rounds">Rounds per case (at least 3).</param>
-    public static void Run(TextWriter output, int rounds)
+    /// <param name="frameCounts">The values of T.</param>
+    /// <param name="batches">The batch sizes.</param>
+    public static void Run(TextWriter output, int rounds, IReadOnlyList<int> frameCounts, IReadOnlyList<int> batches)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 3);
+        if (frameCounts.Count == 0 || batches.Count == 0 || frameCounts.Concat(batches).Any(n => n < 1))
+        {
+            throw new ArgumentException("Frame counts and batch sizes must be positive, at least one of each.");
+        }
+
         bool withPyTorch = PyTorchTwin.Python is not null;
         if (!withPyTorch)
         {
@@ -35,9 +43,9 @@ public static class PairedGeneratorComparison
         output.WriteLine();
         output.WriteLine("| T | batch | runner | median ms | frames/s | speed-up | rounds faster |");
         output.WriteLine("|---:|---:|---|---:|---:|---:|---:|");
-        foreach (int frames in new[] { 344, 1723 })
+        foreach (int frames in frameCounts)
         {
-            foreach (int batch in new[] { 1, 8 })
+            foreach (int batch in batches)
             {
                 var input = new DenseTensor<float>(GeneratorGraphs.InputValues(batch, frames), new[] { batch, 2, 84, frames });
                 Dictionary<string, double[]> times = Measure(graphs, input, rounds);

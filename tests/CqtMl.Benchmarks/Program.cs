@@ -5,18 +5,20 @@ namespace CqtMl.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks: <c>dotnet run -c Release --project tests/CqtMl.Benchmarks -- --filter '*'</c> (BenchmarkDotNet),
-/// or <c>-- paired [rounds]</c> for <see cref="PairedGeneratorComparison"/>.
+/// or <c>-- paired [rounds] [frames,...] [batches,...]</c> for <see cref="PairedGeneratorComparison"/>.
 /// </summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
-    /// <param name="args">BenchmarkDotNet arguments, or <c>paired [rounds]</c>.</param>
+    /// <param name="args">BenchmarkDotNet arguments, or <c>paired [rounds] [frames,...] [batches,...]</c>.</param>
     public static void Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length > 0 && args[0] == "paired")
         {
-            PairedGeneratorComparison.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30);
+            static int[] List(string[] args, int index, params int[] defaults) =>
+                args.Length > index ? args[index].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() : defaults;
+            PairedGeneratorComparison.Run(Console.Out, List(args, 1, 30)[0], List(args, 2, 344, 1723), List(args, 3, 1, 8));
             return;
         }
 
