@@ -4,9 +4,9 @@ namespace CqtMl.Torch.Export;
 public enum GeneratorOperators
 {
     /// <summary>
-    /// ONNX Runtime's fused contrib operators (domain <c>com.microsoft</c>) <c>Attention</c> (qkv projection, scaled
-    /// dot products, softmax and mixing in one kernel) and <c>BiasGelu</c>. For ONNX Runtime (CPU and CUDA); other
-    /// runtimes cannot load it. The default.
+    /// ONNX Runtime's fused contrib operators (domain <c>com.microsoft</c>) <c>MultiHeadAttention</c> (q, k, v biases,
+    /// scaled dot products, softmax and mixing in one kernel, after three q, k, v products) and <c>BiasGelu</c>. For ONNX
+    /// Runtime (CPU and CUDA); other runtimes cannot load it. The default.
     /// </summary>
     Fused = 0,
 
