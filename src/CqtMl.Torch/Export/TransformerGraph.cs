@@ -58,9 +58,10 @@ internal sealed class TransformerGraph(OnnxGraph g, IReadOnlyDictionary<string, 
     /// their biases and computes the scaled dot products, softmax and mix in one kernel (no output projection).
     /// </summary>
     /// <remarks>
-    /// Chosen over the <c>Attention</c> operator (qkv product inside): level at T = 344 and 1723, and 1.34 times faster
-    /// than PyTorch's export at T = 6890, batch 1, where <c>Attention</c> was 0.95 times (it splits 3 heads over 2
-    /// threads; the separate products use all threads, and the core avoids the full score matrix).
+    /// Chosen over the <c>Attention</c> operator (qkv product inside): both are level with PyTorch's own export at
+    /// T = 344 and 1723, but at T = 6890, batch 1 this is 1.14-1.34 times as fast as PyTorch's export and
+    /// <c>Attention</c> 0.95 times (its kernel runs the qkv product in 3 x heads slices over the threads; separate
+    /// products use all threads). MultiHeadAttention's packed-qkv input is not implemented on the CPU.
     /// </remarks>
     private string MultiHeadAttention(string x, string prefix)
     {
