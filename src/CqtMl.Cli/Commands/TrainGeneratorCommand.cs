@@ -37,15 +37,17 @@ internal static class TrainGeneratorCommand
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
         var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute transformer activations in the backward pass (less memory, more time)." };
+        var precision = new Option<string>("--precision") { Description = "float32 (default) or bfloat16 (mixed precision: bfloat16 forward and backward, float32 weights; needs a CUDA GPU or a CPU with AVX-512 BF16 or AMX).", DefaultValueFactory = _ => "float32" };
+        precision.AcceptOnlyFromAmong("float32", "bfloat16");
         var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the process's peak resident memory at the end of training." };
-        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, tokenizer, positions, epochs, steps, batch, synthetic, seed, resume, checkpointing, timings };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(timings)), stdout, cancellation)));
+        var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).") { data, output, preset, tokenizer, positions, epochs, steps, batch, synthetic, seed, resume, checkpointing, precision, timings };
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(precision) == "bfloat16" ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32, parse.GetValue(timings)), stdout, cancellation)));
         return command;
     }
 
     private static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
     {
-        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int batchSize, int synthetic, int seed, bool resume, bool checkpointing, bool timings) = arguments;
+        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int batchSize, int synthetic, int seed, bool resume, bool checkpointing, TrainingPrecision precision, bool timings) = arguments;
         if (epochs < 1 || stepsPerEpoch < 1 || batchSize < 1 || synthetic < 0)
         {
             throw new UsageException("--epochs, --steps-per-epoch and --batch-size must be at least 1, --synthetic at least 0.");
@@ -62,7 +64,7 @@ internal static class TrainGeneratorCommand
         List<TrainingExample> validation = Directory.Exists(Path.Combine(root, "test_data")) ? GeneratorData.Load(root, MusicNetSplit.Test, extractor) : new List<TrainingExample>();
         int recordings = training.Count;
         training.AddRange(GeneratorExamples.Synthetic(extractor, synthetic));
-        stdout.WriteLine($"cqtml train-generator: {recordings} training recordings + {synthetic} synthetic pieces, {validation.Count} validation recordings; {TorchRuntime.Describe()} (CPU trains in float32)");
+        stdout.WriteLine($"cqtml train-generator: {recordings} training recordings + {synthetic} synthetic pieces, {validation.Count} validation recordings; {TorchRuntime.Describe()}; training in {(precision == TrainingPrecision.BFloat16 ? "mixed bfloat16 / float32" : "float32")}");
 
         GeneratorConfig config = (presetName == "tiny" ? GeneratorConfig.Tiny : GeneratorConfig.Demo) with
         {
@@ -71,7 +73,7 @@ internal static class TrainGeneratorCommand
         };
         torch.manual_seed(seed);
         using var model = new CqtVisionTransformer(config);
-        var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, BatchSize = batchSize, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), GradientCheckpointing = checkpointing };
+        var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, BatchSize = batchSize, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), GradientCheckpointing = checkpointing, Precision = precision };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var progress = new ConsoleProgress(stdout);
         IReadOnlyList<TrainingProgress> history = GeneratorTrainer.Train(model, training, validation, options, progress, resume, cancellation);
@@ -96,6 +98,7 @@ internal static class TrainGeneratorCommand
             steps_per_epoch = stepsPerEpoch,
             batch_size = batchSize,
             synthetic_pieces = synthetic,
+            precision = precision == TrainingPrecision.BFloat16 ? "bfloat16" : "float32",
             training_seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             validation_register_f1 = f1,
             best_constant_register_f1 = constant,
@@ -113,7 +116,7 @@ internal static class TrainGeneratorCommand
         stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/generator.onnx, generator.int8.onnx, generator.safetensors, checkpoint.bin, metrics.json, training-curve.png");
         if (timings)
         {
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"gradient_checkpointing\": {(checkpointing ? "true" : "false")}, \"seconds_per_step\": {secondsPerStep:F3}, \"training_peak_rss_mb\": {trainingPeakMegabytes:F0}}}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"gradient_checkpointing\": {(checkpointing ? "true" : "false")}, \"precision\": \"{(precision == TrainingPrecision.BFloat16 ? "bfloat16" : "float32")}\", \"seconds_per_step\": {secondsPerStep:F3}, \"training_peak_rss_mb\": {trainingPeakMegabytes:F0}}}"));
         }
 
         return Program.Success;
@@ -161,7 +164,7 @@ internal static class TrainGeneratorCommand
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, bool Timings);
+    private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, TrainingPrecision Precision, bool Timings);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {

@@ -37,8 +37,17 @@ internal sealed class AdamWOptimizer : IDisposable
     public double LearningRate { get; set; }
 
     /// <summary>Applies one update from the parameters' gradients (parameters without a gradient are left alone).</summary>
-    public void Step()
+    public void Step() => Step(_parameters.Select(p => p.grad).ToArray());
+
+    /// <summary>Applies one update from gradients held elsewhere (mixed precision: float32 copies of a bfloat16 model's).</summary>
+    /// <param name="gradients">One gradient per parameter, in parameter order; null leaves that parameter alone.</param>
+    public void Step(IReadOnlyList<Tensor?> gradients)
     {
+        if (gradients.Count != _parameters.Length)
+        {
+            throw new ArgumentException($"Expected {_parameters.Length} gradients, got {gradients.Count}.", nameof(gradients));
+        }
+
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         _steps++;
@@ -47,7 +56,7 @@ internal sealed class AdamWOptimizer : IDisposable
         using Scalar rootCorrection2 = Math.Sqrt(correction2), epsilon = Epsilon, negativeStep = -LearningRate / correction1, one = 1;
         for (int i = 0; i < _parameters.Length; i++)
         {
-            Tensor? gradient = _parameters[i].grad;
+            Tensor? gradient = gradients[i];
             if (gradient is null)
             {
                 continue;

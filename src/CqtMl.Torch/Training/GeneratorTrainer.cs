@@ -49,6 +49,12 @@ public static class GeneratorTrainer
         Device device = TorchRuntime.DefaultDevice;
         model.to(device);
         model.GradientCheckpointing = options.GradientCheckpointing;
+        if (options.Precision == TrainingPrecision.BFloat16)
+        {
+            BFloat16Replica.EnsureSupported(device);
+        }
+
+        using var replica = options.Precision == TrainingPrecision.BFloat16 ? new BFloat16Replica(model, device) : null;
         using var optimizer = new AdamWOptimizer(model.parameters(), options.LearningRate, options.WeightDecay);
         using var average = new WeightAverage(model.parameters(), options.AverageDecay);
         var balance = options.BalanceRegisters ? RegisterBalance.From(training) : RegisterBalance.Uniform;
@@ -72,7 +78,7 @@ public static class GeneratorTrainer
                 double lr = LearningRate(step, totalSteps, warmup, options.LearningRate);
                 optimizer.LearningRate = lr;
 
-                double loss = Step(model, optimizer, training, balance, options, step, bins, k, device);
+                double loss = Step(model, replica, optimizer, training, balance, options, step, bins, k, device);
                 average.Update();
                 step++;
                 epochLoss += loss;
@@ -118,22 +124,32 @@ public static class GeneratorTrainer
         return RegisterMetrics.F1(predicted.ToArray(), targets.ToArray());
     }
 
-    private static double Step(CqtVisionTransformer model, AdamWOptimizer optimizer, IReadOnlyList<TrainingExample> training, RegisterBalance balance, GeneratorTrainingOptions options, int step, int bins, int k, Device device)
+    private static double Step(CqtVisionTransformer model, BFloat16Replica? replica, AdamWOptimizer optimizer, IReadOnlyList<TrainingExample> training, RegisterBalance balance, GeneratorTrainingOptions options, int step, int bins, int k, Device device)
     {
         using var scope = NewDisposeScope();
-        model.train();
 
         // Everything random in a step derives from (seed, step): resuming reproduces it exactly.
         torch.manual_seed(((long)options.Seed * 1_000_003) + step);
         (float[] x, long[] y) = TrainingBatch.Draw(training, options, step, bins, k);
-        model.zero_grad();
-        Tensor logits = model.forward(tensor(x, options.BatchSize, 2, bins, options.CropFrames).to(device));
+        CqtVisionTransformer working = replica?.Load() ?? model;
+        working.train();
+        working.zero_grad();
+        ScalarType compute = replica is null ? ScalarType.Float32 : ScalarType.BFloat16;
+        Tensor logits = working.forward(tensor(x, options.BatchSize, 2, bins, options.CropFrames).to(device).to(compute)).to(ScalarType.Float32);
         Tensor perFrame = nn.functional.cross_entropy(logits.permute(0, 1, 3, 2).reshape(-1, k), tensor(y).to(device), reduction: nn.Reduction.None);
         Tensor weights = tensor(balance.Weights(y, options.CropFrames, k)).to(device);
         Tensor loss = perFrame.mul(weights).sum().div(weights.sum());
         loss.backward();
-        nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
-        optimizer.Step();
+        if (replica is null)
+        {
+            nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
+            optimizer.Step();
+        }
+        else
+        {
+            optimizer.Step(replica.ClippedGradients(options.GradientClip));
+        }
+
         return loss.item<float>();
     }
 

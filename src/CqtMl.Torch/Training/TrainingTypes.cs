@@ -88,6 +88,12 @@ public sealed record GeneratorTrainingOptions
     public bool GradientCheckpointing { get; init; }
 
     /// <summary>
+    /// Gets the number format of the forward and backward passes. Default <see cref="TrainingPrecision.Float32"/>;
+    /// <see cref="TrainingPrecision.BFloat16"/> (mixed precision) only where the device supports it.
+    /// </summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
+
+    /// <summary>
     /// Gets the decay of the exponential moving average of the weights that validation uses and training returns
     /// (0 keeps just the last step's weights). Default 0.98 (an average over roughly the last 50 steps).
     /// </summary>
@@ -130,6 +136,11 @@ public sealed record GeneratorTrainingOptions
         if (!(LearningRate > 0) || WeightDecay < 0 || WarmupFraction is < 0 or >= 1 || !(GradientClip > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(LearningRate), "Learning rate and clip must be positive, weight decay not negative, warm-up in [0, 1).");
+        }
+
+        if (!Enum.IsDefined(Precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Unknown training precision.");
         }
     }
 }

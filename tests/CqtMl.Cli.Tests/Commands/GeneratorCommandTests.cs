@@ -56,7 +56,7 @@ public class GeneratorCommandTests : IDisposable
     [Fact]
     public void TrainGeneratorReportsBadUsage()
     {
-        foreach (string[] bad in new[] { new[] { "--epochs", "0" }, new[] { "--batch-size", "0" }, new[] { "--synthetic", "-1" }, new[] { "--preset", "huge" } })
+        foreach (string[] bad in new[] { new[] { "--epochs", "0" }, new[] { "--batch-size", "0" }, new[] { "--synthetic", "-1" }, new[] { "--preset", "huge" }, new[] { "--precision", "float16" } })
         {
             var (code, _, err) = Cli.Run(new[] { "train-generator", "--data", _dir, "--out", Path.Combine(_dir, "m") }.Concat(bad).ToArray());
             Assert.True(code == 2, $"{string.Join(' ', bad)}: exit {code}, {err}");
