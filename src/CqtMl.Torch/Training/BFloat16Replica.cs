@@ -34,12 +34,16 @@ internal sealed class BFloat16Replica : IDisposable
             return;
         }
 
-        string flags = File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : string.Empty;
-        if (!flags.Contains(" avx512_bf16", StringComparison.Ordinal) && !flags.Contains(" amx_bf16", StringComparison.Ordinal))
+        if (!CpuHasBFloat16(File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : string.Empty))
         {
             throw new NotSupportedException("bfloat16 training needs a CUDA GPU or a CPU with AVX-512 BF16 or AMX (none found); train in float32.");
         }
     }
+
+    /// <summary>Whether a Linux <c>/proc/cpuinfo</c> text lists AVX-512 BF16 or AMX BF16 among the CPU flags.</summary>
+    internal static bool CpuHasBFloat16(string cpuinfo) =>
+        cpuinfo.Split('\n').Where(line => line.StartsWith("flags", StringComparison.Ordinal))
+            .Any(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(flag => flag is "avx512_bf16" or "amx_bf16"));
 
     /// <summary>Copies the master weights in and returns the bfloat16 model.</summary>
     public CqtVisionTransformer Load()

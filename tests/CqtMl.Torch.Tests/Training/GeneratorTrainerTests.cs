@@ -61,7 +61,7 @@ public class GeneratorTrainerTests : IDisposable
     [SkippableFact]
     public void BFloat16TrainingLearnsWithFloat32MasterWeights()
     {
-        Skip.IfNot(File.Exists("/proc/cpuinfo") && File.ReadAllText("/proc/cpuinfo").Contains(" avx512_bf16", StringComparison.Ordinal), "This CPU has no AVX-512 BF16.");
+        Skip.IfNot(File.Exists("/proc/cpuinfo") && BFloat16Replica.CpuHasBFloat16(File.ReadAllText("/proc/cpuinfo")), "This CPU has no AVX-512 BF16 or AMX.");
         var data = Synthetic(12, seed: 1);
         var options = new GeneratorTrainingOptions { Epochs = 4, StepsPerEpoch = 10, BatchSize = 4, CropFrames = 64, LearningRate = 2e-3, Seed = 3 };
         torch.manual_seed(0);
@@ -87,6 +87,14 @@ public class GeneratorTrainerTests : IDisposable
         double relative = Math.Sqrt(difference / scale);
         Assert.True(relative is > 1e-5 and < 0.2, $"relative weight difference {relative:E2}");
     }
+
+    [Theory]
+    [InlineData("flags\t\t: fpu sse2 avx2 avx512f avx512_bf16 avx512_vnni\n", true)]
+    [InlineData("flags\t\t: fpu amx_bf16 amx_tile\n", true)]
+    [InlineData("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\nbugs\t\t: avx512_bf16\n", false)]
+    [InlineData("", false)]
+    public void BFloat16IsOfferedOnlyOnCpusThatHaveIt(string cpuinfo, bool expected) =>
+        Assert.Equal(expected, BFloat16Replica.CpuHasBFloat16(cpuinfo));
 
     [Fact]
     public void BadExamplesAreRejectedUpFront()
