@@ -117,15 +117,19 @@ class Block(nn.Module):
 
 
 class CqtVisionTransformer(nn.Module):
-    """[B, 2, bins, T] linear CQT magnitudes -> logits [B, 4, K, T]; the time-position table is sliced.
+    """[B, 2, bins, T] linear CQT magnitudes -> logits [B, 4, K, T].
+
+    The time-position table is sliced (the first T/4 rows, the default) or resampled linearly to T/4 rows
+    (interpolated=True, as GeneratorPositions.Interpolated); the weights do not say which, so say it when loading.
 
     Dropout sits where the project's has it (positions, attention weights, MLP hidden units and output, each residual
     branch); it has no weights, so it is not in the safetensors file and is a no-op in evaluation mode.
     """
 
-    def __init__(self, dim, depth, heads, mlp, levels=16, bins=84, frequency_patch=84, max_time_tokens=4096, gain=100.0, dropout=0.1):
+    def __init__(self, dim, depth, heads, mlp, levels=16, bins=84, frequency_patch=84, max_time_tokens=4096, gain=100.0, dropout=0.1, interpolated=False):
         super().__init__()
         self.levels = levels
+        self.interpolated = interpolated
         self.gain = gain
         self.patch_embed = nn.Conv2d(INPUT_CHANNELS, dim, (frequency_patch, TIME_PATCH), stride=(frequency_patch, TIME_PATCH))
         self.pos_embed_freq = nn.Parameter(torch.zeros(bins // frequency_patch, dim))
@@ -136,7 +140,7 @@ class CqtVisionTransformer(nn.Module):
         self.head = nn.Linear(dim, CONTROLS * levels * TIME_PATCH)
 
     @staticmethod
-    def from_state_dict(state, heads=3, gain=100.0, dropout=0.1):
+    def from_state_dict(state, heads=3, gain=100.0, dropout=0.1, interpolated=False):
         """Builds the module whose shapes the weights imply (heads and gain are not in the weights) and loads them."""
         embed = state["patch_embed.weight"]
         if embed.shape[1] != INPUT_CHANNELS:
@@ -146,7 +150,7 @@ class CqtVisionTransformer(nn.Module):
             dim=embed.shape[0], depth=depth, heads=heads, mlp=state["blocks.0.mlp.fc1.weight"].shape[0],
             levels=state["head.weight"].shape[0] // (CONTROLS * TIME_PATCH),
             bins=state["pos_embed_freq"].shape[0] * embed.shape[2], frequency_patch=embed.shape[2],
-            max_time_tokens=state["pos_embed_time"].shape[0], gain=gain, dropout=dropout)
+            max_time_tokens=state["pos_embed_time"].shape[0], gain=gain, dropout=dropout, interpolated=interpolated)
         model.load_state_dict(state, strict=True)
         return model.eval()
 
@@ -158,7 +162,12 @@ class CqtVisionTransformer(nn.Module):
         h = nn.functional.pad(h, (0, TIME_PATCH - 1))[..., : time_tokens * TIME_PATCH]
         tokens = self.patch_embed(h).permute(0, 2, 3, 1)  # [B, F, Tt, D]
         f, d = tokens.shape[1], tokens.shape[3]
-        tokens = tokens + self.pos_embed_freq.reshape(1, f, 1, d) + self.pos_embed_time[:time_tokens].reshape(1, 1, time_tokens, d)
+        if self.interpolated:
+            table = nn.functional.interpolate(self.pos_embed_time.t().unsqueeze(0), size=time_tokens, mode="linear", align_corners=False)
+            positions = table.squeeze(0).t()
+        else:
+            positions = self.pos_embed_time[:time_tokens]
+        tokens = tokens + self.pos_embed_freq.reshape(1, f, 1, d) + positions.reshape(1, 1, time_tokens, d)
         tokens = self.pos_drop(tokens.reshape(b, f * time_tokens, d))
         for block in self.blocks:
             tokens = block(tokens)
@@ -170,7 +179,8 @@ class CqtVisionTransformer(nn.Module):
 
 def load(args):
     torch.set_num_threads(args.threads)
-    return CqtVisionTransformer.from_state_dict(read_safetensors(args.weights), heads=args.heads, gain=args.gain, dropout=args.dropout)
+    return CqtVisionTransformer.from_state_dict(read_safetensors(args.weights), heads=args.heads, gain=args.gain, dropout=args.dropout,
+        interpolated=args.positions == "interpolated")
 
 
 def run_forward(args):
@@ -242,6 +252,8 @@ def main(argv):
         sub.add_argument("--heads", type=int, default=3, help="attention heads (3 for the demo and tiny presets)")
         sub.add_argument("--gain", type=float, default=100.0, help="input gain of log(1 + gain x) (default 100)")
         sub.add_argument("--dropout", type=float, default=0.1, help="training dropout (default 0.1, as the project's)")
+        sub.add_argument("--positions", choices=["sliced", "interpolated"], default="sliced",
+                         help="time positions the model was trained with (default sliced)")
         sub.add_argument("--threads", type=int, default=2, help="intra-op threads (default 2)")
         sub.set_defaults(function=function)
         return sub

@@ -19,13 +19,17 @@ public class PyTorchTwinTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [SkippableTheory]
-    [InlineData(2, 37)]
-    [InlineData(1, 1)]
-    public void PyTorchLoadsTheWeightsByNameAndComputesTheSameLogits(int batch, int frames)
+    [InlineData(2, 37, "sliced")]
+    [InlineData(1, 1, "sliced")]
+    [InlineData(1, 45, "interpolated")]
+    public void PyTorchLoadsTheWeightsByNameAndComputesTheSameLogits(int batch, int frames, string positions)
     {
         Skip.If(PyTorchTwin.Python is null, PyTorchTwin.MissingReason);
         torch.manual_seed(5);
-        using var model = new CqtVisionTransformer(GeneratorConfig.Demo with { Depth = 2 });
+        var config = positions == "interpolated"
+            ? GeneratorConfig.Demo with { Depth = 2, Positions = GeneratorPositions.Interpolated, MaxTimeTokens = 64 }
+            : GeneratorConfig.Demo with { Depth = 2 };
+        using var model = new CqtVisionTransformer(config);
         model.eval();
         string weights = Path.Combine(_dir, "generator.safetensors");
         GeneratorWeights.SaveSafetensors(model, weights);
@@ -34,7 +38,7 @@ public class PyTorchTwinTests : IDisposable
         float[] input = Enumerable.Range(0, batch * 2 * 84 * frames).Select(_ => (float)random.NextDouble()).ToArray();
         string inputPath = Path.Combine(_dir, "x.npy"), outputPath = Path.Combine(_dir, "logits.npy");
         NpyWriter.WriteAll(inputPath, input, batch, 2, 84, frames);
-        PyTorchTwin.Run("forward", "--weights", weights, "--input", inputPath, "--out", outputPath);
+        PyTorchTwin.Run("forward", "--weights", weights, "--input", inputPath, "--out", outputPath, "--positions", positions);
 
         var (shape, pytorch) = NpyReader.ReadAll(outputPath);
         Assert.Equal(new long[] { batch, 4, 16, frames }, shape);
