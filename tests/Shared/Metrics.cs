@@ -18,6 +18,20 @@ public static class Metrics
         return Math.Sqrt(error / norm);
     }
 
+    /// <summary>max |a - b| / max |b|: the largest error relative to the largest reference value.</summary>
+    public static double MaxRelativeDifference(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double difference = 0, scale = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            difference = Math.Max(difference, Math.Abs((double)actual[i] - expected[i]));
+            scale = Math.Max(scale, Math.Abs((double)expected[i]));
+        }
+
+        return difference / scale;
+    }
+
     /// <summary>Reads a file of little-endian float32 values.</summary>
     public static float[] ReadFloats(string path)
     {

@@ -1,4 +1,5 @@
 using CqtMl.Audio.Cqt;
+using CqtMl.Tests.Shared;
 using CqtMl.Torch.Export;
 using CqtMl.Torch.Generator;
 using Microsoft.ML.OnnxRuntime;
@@ -36,7 +37,7 @@ public class GeneratorInt8ExportTests(ITestOutputHelper output)
         var input = new DenseTensor<float>(x.data<float>().ToArray(), new[] { 2, 2, 84, 200 });
         using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("cqt", input) }, new[] { "logits" });
         float[] actual = results.First().AsTensor<float>().ToArray();
-        double error = Math.Sqrt(expected.Zip(actual, (a, b) => (double)(a - b) * (a - b)).Sum() / expected.Sum(a => (double)a * a));
+        double error = Metrics.RelativeL2(actual, expected);
         output.WriteLine($"{operators}: {int8.Length} / {float32.Length} bytes, relative L2 of the logits {error:E2}");
         Assert.True(int8.Length < 0.5 * float32.Length, $"{int8.Length} bytes against {float32.Length}");
         Assert.True(error is > 0 and < 0.01, $"relative L2 {error:E2}");

@@ -1,4 +1,5 @@
 using CqtMl.Audio.Cqt;
+using CqtMl.Tests.Shared;
 using CqtMl.Torch.Export;
 using CqtMl.Torch.Generator;
 using Microsoft.ML.OnnxRuntime;
@@ -68,15 +69,9 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
         var actualLogits = results.First(r => r.Name == "logits").AsTensor<float>();
         Assert.Equal(new[] { batch, 4, config.Levels, frames }, actualLogits.Dimensions.ToArray());
         float[] actual = actualLogits.ToArray();
-        double maxDiff = 0, maxRef = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            maxDiff = Math.Max(maxDiff, Math.Abs(actual[i] - expectedLogits[i]));
-            maxRef = Math.Max(maxRef, Math.Abs(expectedLogits[i]));
-        }
-
-        output.WriteLine($"{preset} {operators} batch {batch} T {frames}: max |diff| / max |ref| = {maxDiff / maxRef:E2}");
-        Assert.True(maxDiff / maxRef <= 1e-4, $"relative difference {maxDiff / maxRef:E3}");
+        double relative = Metrics.MaxRelativeDifference(actual, expectedLogits);
+        output.WriteLine($"{preset} {operators} batch {batch} T {frames}: max |diff| / max |ref| = {relative:E2}");
+        Assert.True(relative <= 1e-4, $"relative difference {relative:E3}");
 
         // Controls: argmax level / (K - 1), per register and frame.
         float[] controls = results.First(r => r.Name == "controls").AsTensor<float>().ToArray();

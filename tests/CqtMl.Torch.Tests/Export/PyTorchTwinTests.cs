@@ -45,7 +45,7 @@ public class PyTorchTwinTests : IDisposable
         using var x = torch.tensor(input, batch, 2, 84, frames);
         using var noGrad = torch.no_grad();
         using var logits = model.forward(x);
-        double difference = RelativeDifference(logits.data<float>().ToArray(), pytorch);
+        double difference = Metrics.MaxRelativeDifference(pytorch, logits.data<float>().ToArray());
         Assert.True(difference <= 1e-5, $"max relative difference {difference:E2}");
     }
 
@@ -71,7 +71,7 @@ public class PyTorchTwinTests : IDisposable
             Assert.Equal(new[] { batch, 4, 16, frames }, logits.Dimensions.ToArray());
             using var noGrad = torch.no_grad();
             using var expected = model.forward(x);
-            Assert.True(RelativeDifference(expected.data<float>().ToArray(), logits.ToArray()) <= 1e-5, $"batch {batch}, T {frames}");
+            Assert.True(Metrics.MaxRelativeDifference(logits.ToArray(), expected.data<float>().ToArray()) <= 1e-5, $"batch {batch}, T {frames}");
         }
     }
 
@@ -101,8 +101,8 @@ public class PyTorchTwinTests : IDisposable
         using var trained = restored.forward(x);
         using var untrained = original.forward(x);
         float[] expected = trained.data<float>().ToArray();
-        Assert.True(RelativeDifference(expected, NpyReader.ReadAll(outputPath).Values) <= 1e-5);
-        Assert.True(RelativeDifference(expected, untrained.data<float>().ToArray()) > 1e-3, "the PyTorch steps changed nothing");
+        Assert.True(Metrics.MaxRelativeDifference(NpyReader.ReadAll(outputPath).Values, expected) <= 1e-5);
+        Assert.True(Metrics.MaxRelativeDifference(untrained.data<float>().ToArray(), expected) > 1e-3, "the PyTorch steps changed nothing");
     }
 
     [SkippableFact]
@@ -118,7 +118,4 @@ public class PyTorchTwinTests : IDisposable
         var e = Assert.Throws<InvalidOperationException>(() => PyTorchTwin.Run("forward", "--weights", weights, "--input", Path.Combine(_dir, "x.npy"), "--out", Path.Combine(_dir, "y.npy")));
         Assert.Contains("exited with", e.Message);
     }
-
-    private static double RelativeDifference(float[] expected, float[] actual) =>
-        expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() / expected.Max(MathF.Abs);
 }
