@@ -58,6 +58,7 @@ internal static class TrainGeneratorCommand
             throw new DirectoryNotFoundException($"{root}: MusicNet root not found");
         }
 
+        string precisionName = precision == TrainingPrecision.BFloat16 ? "bfloat16" : "float32";
         var cqt = new CqtOptions();
         var extractor = new CqtExtractor(cqt);
         List<TrainingExample> training = GeneratorData.Load(root, MusicNetSplit.Train, extractor);
@@ -98,7 +99,7 @@ internal static class TrainGeneratorCommand
             steps_per_epoch = stepsPerEpoch,
             batch_size = batchSize,
             synthetic_pieces = synthetic,
-            precision = precision == TrainingPrecision.BFloat16 ? "bfloat16" : "float32",
+            precision = precisionName,
             training_seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             validation_register_f1 = f1,
             best_constant_register_f1 = constant,
@@ -116,7 +117,7 @@ internal static class TrainGeneratorCommand
         stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/generator.onnx, generator.int8.onnx, generator.safetensors, checkpoint.bin, metrics.json, training-curve.png");
         if (timings)
         {
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"gradient_checkpointing\": {(checkpointing ? "true" : "false")}, \"precision\": \"{(precision == TrainingPrecision.BFloat16 ? "bfloat16" : "float32")}\", \"seconds_per_step\": {secondsPerStep:F3}, \"training_peak_rss_mb\": {trainingPeakMegabytes:F0}}}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"gradient_checkpointing\": {(checkpointing ? "true" : "false")}, \"precision\": \"{precisionName}\", \"seconds_per_step\": {secondsPerStep:F3}, \"training_peak_rss_mb\": {trainingPeakMegabytes:F0}}}"));
         }
 
         return Program.Success;

@@ -16,8 +16,10 @@ internal sealed class BFloat16Replica : IDisposable
     private readonly Parameter[] _master;
     private readonly Parameter[] _copies;
 
+    /// <exception cref="NotSupportedException"><paramref name="device"/> has no bfloat16 arithmetic.</exception>
     public BFloat16Replica(CqtVisionTransformer master, Device device)
     {
+        EnsureSupported(device);
         _working = new CqtVisionTransformer(master.Config);
         _working.to(ScalarType.BFloat16).to(device);
         _working.GradientCheckpointing = master.GradientCheckpointing;
@@ -27,7 +29,7 @@ internal sealed class BFloat16Replica : IDisposable
 
     /// <summary>Checks that <paramref name="device"/> does bfloat16 arithmetic (CUDA, or a CPU with AVX-512 BF16 or AMX).</summary>
     /// <exception cref="NotSupportedException">It does not.</exception>
-    public static void EnsureSupported(Device device)
+    private static void EnsureSupported(Device device)
     {
         if (device.type == DeviceType.CUDA)
         {

@@ -49,11 +49,6 @@ public static class GeneratorTrainer
         Device device = TorchRuntime.DefaultDevice;
         model.to(device);
         model.GradientCheckpointing = options.GradientCheckpointing;
-        if (options.Precision == TrainingPrecision.BFloat16)
-        {
-            BFloat16Replica.EnsureSupported(device);
-        }
-
         using var replica = options.Precision == TrainingPrecision.BFloat16 ? new BFloat16Replica(model, device) : null;
         using var optimizer = new AdamWOptimizer(model.parameters(), options.LearningRate, options.WeightDecay);
         using var average = new WeightAverage(model.parameters(), options.AverageDecay);
