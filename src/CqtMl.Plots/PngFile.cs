@@ -1,24 +1,14 @@
+using CqtMl.Audio.IO;
 using ScottPlot;
 
 namespace CqtMl.Plots;
 
-/// <summary>Saves plots as PNG files atomically: a temporary file beside the target, then a rename.</summary>
+/// <summary>Saves plots as PNG files atomically (see <see cref="AtomicFile"/>).</summary>
 internal static class PngFile
 {
     public static void Save(Plot plot, string path, int width, int height)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.{Guid.NewGuid():N}.tmp.png";
-        try
-        {
-            plot.SavePng(temp, width, height);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
     }
 }

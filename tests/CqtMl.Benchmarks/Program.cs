@@ -5,7 +5,8 @@ namespace CqtMl.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks: <c>dotnet run -c Release --project tests/CqtMl.Benchmarks -- --filter '*'</c> (BenchmarkDotNet),
-/// or <c>-- paired [rounds] [frames,...] [batches,...]</c> for <see cref="PairedGeneratorComparison"/>.
+/// or <c>-- paired [rounds] [frames,...] [batches,...]</c> for <see cref="PairedGeneratorComparison"/>, or
+/// <c>-- int8 [model-dir audio...]</c> for <see cref="Int8Accuracy"/>.
 /// </summary>
 public static class Program
 {
@@ -19,6 +20,12 @@ public static class Program
             static int[] List(string[] args, int index, params int[] defaults) =>
                 args.Length > index ? args[index].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() : defaults;
             PairedGeneratorComparison.Run(Console.Out, List(args, 1, 30)[0], List(args, 2, 344, 1723), List(args, 3, 1, 8));
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "int8")
+        {
+            Int8Accuracy.Run(Console.Out, args[1..]);
             return;
         }
 

@@ -10,6 +10,15 @@ public sealed record CqtOptions
     /// <summary>The frequency of C1 in Hz (MIDI note 24), the default lowest bin.</summary>
     public const double C1 = 32.70319566257483;
 
+    /// <summary>The highest sample rate accepted, in Hz.</summary>
+    public const int MaxSampleRate = 1_000_000;
+
+    /// <summary>The longest hop accepted, in samples.</summary>
+    public const int MaxHopLength = 1 << 20;
+
+    /// <summary>The longest filter (the lowest bin's, <c>Q x sampleRate / fmin</c>) accepted, in samples.</summary>
+    public const int MaxFilterLength = 1 << 22;
+
     /// <summary>Gets the sample rate of the input signal in Hz. Default 22050.</summary>
     public int SampleRate { get; init; } = 22050;
 
@@ -59,14 +68,14 @@ public sealed record CqtOptions
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public void Validate()
     {
-        if (SampleRate <= 0)
+        if (SampleRate is <= 0 or > MaxSampleRate)
         {
-            throw new ArgumentOutOfRangeException(nameof(SampleRate), SampleRate, "Sample rate must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(SampleRate), SampleRate, $"Sample rate must be between 1 and {MaxSampleRate:N0} Hz.");
         }
 
-        if (HopLength <= 0)
+        if (HopLength is <= 0 or > MaxHopLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(HopLength), HopLength, "Hop length must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(HopLength), HopLength, $"Hop length must be between 1 and {MaxHopLength:N0} samples.");
         }
 
         if (BinCount <= 0)
@@ -82,6 +91,13 @@ public sealed record CqtOptions
         if (!(FMin > 0) || double.IsInfinity(FMin))
         {
             throw new ArgumentOutOfRangeException(nameof(FMin), FMin, "fmin must be a positive, finite frequency in Hz.");
+        }
+
+        // librosa's filter for bin k spans Q x sampleRate / f_k samples, Q = 1 / (2^(1 / binsPerOctave) - 1).
+        double longestFilter = SampleRate / FMin / (Math.Pow(2.0, 1.0 / BinsPerOctave) - 1);
+        if (!(longestFilter <= MaxFilterLength))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FMin), FMin, $"fmin {FMin:G4} Hz needs a filter of {longestFilter:G3} samples at {SampleRate} Hz and {BinsPerOctave} bins per octave (at most {MaxFilterLength:N0}); raise fmin.");
         }
 
         if (!Enum.IsDefined(Channels))

@@ -1,31 +1,27 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace CqtMl.Audio.IO;
 
 /// <summary>
-/// Writes whole files atomically: the content goes to a temporary file beside the target, which then replaces the
-/// target by a rename. A crash or an exception leaves any existing target untouched and no partial file behind.
+/// Writes whole files atomically: the content goes to a temporary file beside the target
+/// (<c>.&lt;name&gt;.&lt;pid&gt;-&lt;id&gt;.cqtml-tmp</c>), which then replaces the target by a rename. A crash or an exception
+/// leaves any existing target untouched; temporary files that a killed process left behind are removed the next time
+/// the same target is written. Several outputs of one job are committed together with <see cref="CommitAll"/>, only
+/// after every one of them was written.
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>The extension of the project's temporary files.</summary>
+    public const string TemporaryExtension = ".cqtml-tmp";
+
     /// <summary>Creates <paramref name="path"/> from what <paramref name="writeTemporary"/> writes to the path it is given.</summary>
     /// <param name="path">The target file (its folder is created when missing).</param>
     /// <param name="writeTemporary">Writes the complete content to the temporary path it receives.</param>
     public static void Write(string path, Action<string> writeTemporary)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(writeTemporary);
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            writeTemporary(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        using PendingFile pending = Prepare(path, writeTemporary);
+        pending.Commit();
     }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
@@ -37,4 +33,134 @@ public static class AtomicFile
     /// <param name="path">The target file.</param>
     /// <param name="text">The content.</param>
     public static void WriteAllText(string path, string text) => Write(path, temp => File.WriteAllText(temp, text));
+
+    /// <summary>
+    /// Writes the content of <paramref name="path"/> to a temporary file and returns it uncommitted: the target changes
+    /// only on <see cref="PendingFile.Commit"/>; disposing without committing deletes the temporary file.
+    /// </summary>
+    /// <param name="path">The target file.</param>
+    /// <param name="writeTemporary">Writes the complete content to the temporary path it receives.</param>
+    /// <returns>The written, uncommitted file.</returns>
+    /// <exception cref="IOException">The target cannot be written (a folder, an unwritable place); the message names <paramref name="path"/>.</exception>
+    public static PendingFile Prepare(string path, Action<string> writeTemporary)
+    {
+        ArgumentNullException.ThrowIfNull(writeTemporary);
+        string temp = CreateTemporary(path);
+        try
+        {
+            writeTemporary(temp);
+            if (!File.Exists(temp))
+            {
+                throw new IOException($"{path}: nothing was written");
+            }
+
+            return new PendingFile(temp, Path.GetFullPath(path), path);
+        }
+        catch (Exception e)
+        {
+            File.Delete(temp);
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"{path}: cannot write the file ({e.Message.Replace(temp, path, StringComparison.Ordinal)})", e);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Moves every written file into place, in order; none is moved unless all were written.</summary>
+    /// <param name="files">The written files (null entries are skipped).</param>
+    public static void CommitAll(params PendingFile?[] files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        foreach (PendingFile? file in files)
+        {
+            file?.Commit();
+        }
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="path"/> can name an output file: not empty, not a folder, not ending with a path
+    /// separator. Call it before long work, so that a bad output path fails at once.
+    /// </summary>
+    /// <param name="path">The target file.</param>
+    /// <exception cref="IOException">The path names a folder.</exception>
+    public static void CheckTarget(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar) || Directory.Exists(path))
+        {
+            throw new IOException($"{path}: is a folder; give a file name");
+        }
+    }
+
+    /// <summary>
+    /// Creates an empty temporary file beside <paramref name="path"/> (creating its folder when missing), after removing
+    /// the temporary files of the same target that dead processes left behind.
+    /// </summary>
+    /// <param name="path">The target file.</param>
+    /// <returns>The temporary file's path.</returns>
+    internal static string CreateTemporary(string path)
+    {
+        CheckTarget(path);
+        string full = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(full)!, name = Path.GetFileName(full);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            SweepStale(folder, name);
+            string temp = Path.Combine(folder, $".{name}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}{TemporaryExtension}");
+            using (File.Create(temp))
+            {
+            }
+
+            return temp;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{path}: cannot write the file ({e.Message})", e);
+        }
+    }
+
+    private static void SweepStale(string folder, string name)
+    {
+        foreach (string stale in Directory.EnumerateFiles(folder, $".{name}.*{TemporaryExtension}"))
+        {
+            string middle = Path.GetFileName(stale)[(name.Length + 2)..^TemporaryExtension.Length];
+            int dash = middle.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && int.TryParse(middle.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && !IsAlive(pid))
+            {
+                try
+                {
+                    File.Delete(stale);
+                }
+                catch (IOException)
+                {
+                    // Another process is sweeping it at the same moment.
+                }
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

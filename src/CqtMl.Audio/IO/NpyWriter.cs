@@ -4,12 +4,15 @@ namespace CqtMl.Audio.IO;
 
 /// <summary>
 /// Writes a float32 NumPy array of known shape to a file, in any order (positional writes), atomically: data go to a
-/// temporary file beside the target, which replaces the target only on <see cref="Commit"/>. Disposing without
-/// committing deletes the temporary file and leaves any existing target untouched.
+/// temporary file beside the target (see <see cref="AtomicFile"/>), which replaces the target only on
+/// <see cref="Commit"/> (or, committed together with other outputs, through <see cref="Complete"/>). Disposing without
+/// committing deletes the temporary file and leaves any existing target untouched. No disk space is reserved up front:
+/// the file grows as it is written.
 /// </summary>
 public sealed class NpyWriter : IDisposable
 {
     private readonly string _path;
+    private readonly string _displayPath;
     private readonly string _temp;
     private readonly long _dataOffset;
     private SafeFileHandle? _handle;
@@ -20,15 +23,30 @@ public sealed class NpyWriter : IDisposable
     public NpyWriter(string path, IReadOnlyList<long> shape)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Any(d => d < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), $"Negative dimension in ({string.Join(", ", shape)}).");
+        }
+
+        _displayPath = path;
         _path = Path.GetFullPath(path);
         Shape = shape.ToArray();
-        string directory = Path.GetDirectoryName(_path) ?? ".";
-        Directory.CreateDirectory(directory);
-        _temp = Path.Combine(directory, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
+        _temp = AtomicFile.CreateTemporary(path);
         byte[] header = NpyHeader.ForFloat32(Shape);
         _dataOffset = header.Length;
-        _handle = File.OpenHandle(_temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, header.Length + (4 * Count));
-        RandomAccess.Write(_handle, header, 0);
+        try
+        {
+            _handle = File.OpenHandle(_temp, FileMode.Truncate, FileAccess.ReadWrite, FileShare.None);
+            RandomAccess.Write(_handle, header, 0);
+            RandomAccess.SetLength(_handle, header.Length + (4 * Count));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _handle?.Dispose();
+            File.Delete(_temp);
+            throw new IOException($"{path}: cannot write the file ({e.Message.Replace(_temp, path, StringComparison.Ordinal)})", e);
+        }
     }
 
     /// <summary>Gets the array's shape.</summary>
@@ -54,18 +72,30 @@ public sealed class NpyWriter : IDisposable
     /// <summary>Flushes the data and moves the file into place.</summary>
     public void Commit()
     {
+        using PendingFile pending = Complete();
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// Flushes and closes the temporary file without moving it into place: the returned file is committed (or
+    /// discarded) by the caller, typically together with the job's other outputs (<see cref="AtomicFile.CommitAll"/>).
+    /// </summary>
+    /// <returns>The written, uncommitted file.</returns>
+    public PendingFile Complete()
+    {
         SafeFileHandle handle = _handle ?? throw new ObjectDisposedException(nameof(NpyWriter));
         RandomAccess.FlushToDisk(handle);
         handle.Dispose();
         _handle = null;
-        File.Move(_temp, _path, overwrite: true);
+        return new PendingFile(_temp, _path, _displayPath);
     }
 
-    /// <summary>Writes a whole array atomically.</summary>
+    /// <summary>Writes a whole array to a temporary file and returns it uncommitted.</summary>
     /// <param name="path">The target path.</param>
     /// <param name="values">The values, C order.</param>
     /// <param name="shape">The dimensions; their product must equal the number of values.</param>
-    public static void WriteAll(string path, ReadOnlySpan<float> values, params long[] shape)
+    /// <returns>The written, uncommitted file.</returns>
+    public static PendingFile Prepare(string path, ReadOnlySpan<float> values, params long[] shape)
     {
         using var writer = new NpyWriter(path, shape);
         if (writer.Count != values.Length)
@@ -74,7 +104,17 @@ public sealed class NpyWriter : IDisposable
         }
 
         writer.Write(0, values);
-        writer.Commit();
+        return writer.Complete();
+    }
+
+    /// <summary>Writes a whole array atomically.</summary>
+    /// <param name="path">The target path.</param>
+    /// <param name="values">The values, C order.</param>
+    /// <param name="shape">The dimensions; their product must equal the number of values.</param>
+    public static void WriteAll(string path, ReadOnlySpan<float> values, params long[] shape)
+    {
+        using PendingFile pending = Prepare(path, values, shape);
+        pending.Commit();
     }
 
     /// <inheritdoc/>

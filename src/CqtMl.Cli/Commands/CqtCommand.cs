@@ -11,14 +11,15 @@ internal static class CqtCommand
         var input = new Argument<string>("input") { Description = "Audio file (WAV, MP3, OGG; other formats through ffmpeg)." };
         var output = new Option<string>("--out") { Description = "Output .npy file, float32 [2, bins, frames].", Required = true };
         var png = new Option<string?>("--png") { Description = "Also write a heatmap of channel 0 in dB." };
-        var sampleRate = new Option<int>("--sample-rate") { Description = "CQT sample rate in Hz (the audio is resampled to it).", DefaultValueFactory = _ => 22050 };
-        var hop = new Option<int>("--hop-length") { Description = "Hop between frames in samples.", DefaultValueFactory = _ => 64 };
-        var bins = new Option<int>("--bins") { Description = "Number of bins.", DefaultValueFactory = _ => 84 };
-        var binsPerOctave = new Option<int>("--bins-per-octave") { Description = "Bins per octave.", DefaultValueFactory = _ => 12 };
-        var fmin = new Option<double>("--fmin") { Description = "Lowest bin frequency in Hz.", DefaultValueFactory = _ => CqtOptions.C1 };
-        var channels = new Option<string>("--channels") { Description = "stereo: |CQT| of left and right; complex: real and imaginary part of the mono mix.", DefaultValueFactory = _ => "stereo" };
+        var defaults = new CqtOptions();
+        var sampleRate = new Option<int>("--sample-rate") { CustomParser = CliNumbers.ParseInt, Description = "CQT sample rate in Hz (the audio is resampled to it).", DefaultValueFactory = _ => defaults.SampleRate };
+        var hop = new Option<int>("--hop-length") { CustomParser = CliNumbers.ParseInt, Description = "Hop between frames in samples.", DefaultValueFactory = _ => defaults.HopLength };
+        var bins = new Option<int>("--bins") { CustomParser = CliNumbers.ParseInt, Description = "Number of bins.", DefaultValueFactory = _ => defaults.BinCount };
+        var binsPerOctave = new Option<int>("--bins-per-octave") { CustomParser = CliNumbers.ParseInt, Description = "Bins per octave.", DefaultValueFactory = _ => defaults.BinsPerOctave };
+        var fmin = new Option<double>("--fmin") { CustomParser = CliNumbers.ParseDouble, Description = "Lowest bin frequency in Hz.", DefaultValueFactory = _ => defaults.FMin };
+        var channels = new Option<string>("--channels") { Description = "stereo: |CQT| of left and right; complex: real and imaginary part of the mono mix.", DefaultValueFactory = _ => defaults.Channels.ToString().ToLowerInvariant() };
         channels.AcceptOnlyFromAmong("stereo", "complex");
-        var repeat = new Option<int>("--repeat") { Description = "With --timings: CQT runs after one warm-up; the median is reported.", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { CustomParser = CliNumbers.ParseInt, Description = "With --timings: CQT runs after one warm-up; the median is reported.", DefaultValueFactory = _ => 1 };
         var timings = new Option<bool>("--timings") { Description = "Print one JSON line of timings on stdout." };
 
         var command = new Command("cqt", "Compute the CQT of an audio file and write it as a NumPy .npy file.")
@@ -42,7 +43,15 @@ internal static class CqtCommand
                 throw new UsageException($"--repeat must be at least 1, got {repeats}.");
             }
 
-            ValidateOptions(options);
+            ValidateOptions(options, new Dictionary<string, Option>
+            {
+                [nameof(CqtOptions.SampleRate)] = sampleRate,
+                [nameof(CqtOptions.HopLength)] = hop,
+                [nameof(CqtOptions.BinCount)] = bins,
+                [nameof(CqtOptions.BinsPerOctave)] = binsPerOctave,
+                [nameof(CqtOptions.FMin)] = fmin,
+                [nameof(CqtOptions.Channels)] = channels,
+            });
             var job = new CqtJob(options, parse.GetRequiredValue(input), parse.GetRequiredValue(output), parse.GetValue(png));
             CqtTimings? result = parse.GetValue(timings) ? job.RunTimed(repeats) : job.RunStreaming();
             if (result is not null)
@@ -55,7 +64,8 @@ internal static class CqtCommand
         return command;
     }
 
-    internal static void ValidateOptions(CqtOptions options)
+    /// <summary>Validates the CQT options; an error names the flag (from <paramref name="flags"/>) that set the bad value.</summary>
+    internal static void ValidateOptions(CqtOptions options, IReadOnlyDictionary<string, Option> flags)
     {
         try
         {
@@ -63,15 +73,7 @@ internal static class CqtCommand
         }
         catch (ArgumentOutOfRangeException e)
         {
-            string option = e.ParamName switch
-            {
-                nameof(CqtOptions.SampleRate) => "--sample-rate",
-                nameof(CqtOptions.HopLength) => "--hop-length",
-                nameof(CqtOptions.BinCount) => "--bins",
-                nameof(CqtOptions.BinsPerOctave) => "--bins-per-octave",
-                nameof(CqtOptions.FMin) => "--fmin",
-                _ => e.ParamName ?? "option",
-            };
+            string option = e.ParamName is string name && flags.TryGetValue(name, out Option? flag) ? flag.Name : e.ParamName ?? "option";
             string reason = e.Message.Split(" (Parameter", 2)[0].Split('\n')[0];
             throw new UsageException($"{option}: {reason}", e);
         }

@@ -16,6 +16,7 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
     /// <summary>Streams decode, resample, CQT and writing: memory does not grow with the file's length.</summary>
     public CqtTimings? RunStreaming()
     {
+        CheckTargets();
         try
         {
             RunStreaming(AudioDecoder.Open(input));
@@ -31,6 +32,7 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
     /// <summary>Decodes into memory, then times the CQT: one warm-up and <paramref name="repeats"/> measured runs.</summary>
     public CqtTimings RunTimed(int repeats)
     {
+        CheckTargets();
         var clock = Stopwatch.StartNew();
         float[][] channels = AudioDecoder.Decode(input).ResampledTo(options.SampleRate).Channels;
 
@@ -47,11 +49,9 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
         Array.Sort(times);
         double median = repeats % 2 == 1 ? times[repeats / 2] : 0.5 * (times[(repeats / 2) - 1] + times[repeats / 2]);
         int frames = options.FrameCount(channels[0].Length);
-        NpyWriter.WriteAll(output, tensor, 2, options.BinCount, frames);
-        if (png is not null)
-        {
-            WritePng(tensor.AsSpan(0, options.BinCount * frames), frames, 1);
-        }
+        using PendingFile npy = NpyWriter.Prepare(output, tensor, 2, options.BinCount, frames);
+        using PendingFile? plot = png is null ? null : WritePng(tensor.AsSpan(0, options.BinCount * frames), frames, 1);
+        AtomicFile.CommitAll(npy, plot);
 
         return new CqtTimings((double)channels[0].Length / options.SampleRate, decodeSeconds, median);
     }
@@ -85,10 +85,18 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
             throw new InvalidOperationException($"internal error: {written} of {frames} frames produced");
         }
 
-        writer.Commit();
-        if (pooled is not null)
+        using PendingFile npy = writer.Complete();
+        using PendingFile? plot = pooled is null ? null : WritePng(pooled, (frames + pool - 1) / pool, pool);
+        AtomicFile.CommitAll(npy, plot);
+    }
+
+    /// <summary>Fails before any work when an output path names a folder.</summary>
+    private void CheckTargets()
+    {
+        AtomicFile.CheckTarget(output);
+        if (png is not null)
         {
-            WritePng(pooled, (frames + pool - 1) / pool, pool);
+            AtomicFile.CheckTarget(png);
         }
     }
 
@@ -108,7 +116,7 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
         }
     }
 
-    private void WritePng(ReadOnlySpan<float> channel0, int columns, int pool)
+    private PendingFile WritePng(ReadOnlySpan<float> channel0, int columns, int pool)
     {
         // For complex output channel 0 is the real part: show its magnitude.
         float[] magnitude = channel0.ToArray();
@@ -118,6 +126,6 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
         }
 
         string what = options.Channels == CqtChannels.Complex ? "|Re CQT| (mono mix)" : "|CQT| left";
-        CqtHeatmap.SavePng(png!, magnitude, options.BinCount, columns, (double)options.SampleRate / options.HopLength / pool, options.FMin, options.BinsPerOctave, $"{Path.GetFileName(input)}: {what}");
+        return AtomicFile.Prepare(png!, temp => CqtHeatmap.SavePng(temp, magnitude, options.BinCount, columns, (double)options.SampleRate / options.HopLength / pool, options.FMin, options.BinsPerOctave, $"{Path.GetFileName(input)}: {what}"));
     }
 }

@@ -17,12 +17,23 @@ internal static class GenerateCommand
         var input = new Argument<string>("audio") { Description = "Audio file." };
         var model = new Option<string>("--model") { Description = "Exported generator (generator.onnx).", Required = true };
         var output = new Option<string>("--out") { Description = "Output .npy, float32 [samples, 4, frames].", Required = true };
-        var mode = new Option<string>("--mode") { Description = "deterministic or stochastic.", DefaultValueFactory = _ => "deterministic" };
+        var mode = new Option<string>("--mode") { Description = "deterministic or stochastic.", DefaultValueFactory = _ => nameof(GenerationMode.Deterministic).ToLowerInvariant() };
         mode.AcceptOnlyFromAmong("deterministic", "stochastic");
-        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (> 0).", DefaultValueFactory = _ => 1.0 };
-        var seed = new Option<long>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 0 };
-        var samples = new Option<int>("--samples") { Description = "Samples to draw.", DefaultValueFactory = _ => 1 };
-        var dropout = new Option<double>("--dropout") { Description = "Inference-time dropout probability in [0, 1) (stochastic mode only).", DefaultValueFactory = _ => 0 };
+        var defaults = new GenerationOptions();
+        var temperature = new Option<double>("--temperature") { CustomParser = CliNumbers.ParseDouble, Description = "Sampling temperature (> 0).", DefaultValueFactory = _ => defaults.Temperature };
+        var seed = new Option<long>("--seed") { CustomParser = CliNumbers.ParseLong, Description = "Sampling seed.", DefaultValueFactory = _ => defaults.Seed };
+        var samples = new Option<int>("--samples") { CustomParser = CliNumbers.ParseInt, Description = "Samples to draw.", DefaultValueFactory = _ => defaults.SampleCount };
+        var dropout = new Option<double>("--dropout") { CustomParser = CliNumbers.ParseDouble, Description = "Inference-time dropout probability in [0, 1) (stochastic mode only).", DefaultValueFactory = _ => defaults.Dropout };
+
+        // Which flag sets which GenerationOptions property, so that a validation error names the flag the user typed.
+        var flags = new Dictionary<string, Option>
+        {
+            [nameof(GenerationOptions.Mode)] = mode,
+            [nameof(GenerationOptions.Temperature)] = temperature,
+            [nameof(GenerationOptions.Seed)] = seed,
+            [nameof(GenerationOptions.SampleCount)] = samples,
+            [nameof(GenerationOptions.Dropout)] = dropout,
+        };
         var png = new Option<string?>("--png") { Description = "Also plot the first sample's control curves." };
         var command = new Command("generate", "Generate control signals for an audio file with an exported generator.") { input, model, output, mode, temperature, seed, samples, dropout, png };
         command.SetAction(parse =>
@@ -41,26 +52,29 @@ internal static class GenerateCommand
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"--{e.ParamName?.ToLowerInvariant()}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+                string flag = e.ParamName is string name && flags.TryGetValue(name, out Option? option) ? option.Name : "generation options";
+                throw new UsageException($"{flag}: {e.Message.Split(" (Parameter", 2)[0]}", e);
             }
 
-            string modelPath = parse.GetRequiredValue(model);
-            if (!File.Exists(modelPath))
+            string audioPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
+            string? pngPath = parse.GetValue(png);
+            AtomicFile.CheckTarget(outPath);
+            if (pngPath is not null)
             {
-                throw new FileNotFoundException($"{modelPath}: model file not found", modelPath);
+                AtomicFile.CheckTarget(pngPath);
             }
 
-            using var generator = new OnnxControlGenerator(File.ReadAllBytes(modelPath));
-            var extractor = new CqtExtractor(new CqtOptions { BinCount = generator.Bins });
-            var example = GeneratorData.FromFile(parse.GetRequiredValue(input), extractor);
+            using OnnxControlGenerator generator = OnnxControlGenerator.Load(parse.GetRequiredValue(model));
+
+            // The CQT the model was trained on (its metadata says which): sample rate, hop, bins, fmin, channels.
+            CqtOptions cqt = generator.Info.Cqt;
+            var example = GeneratorData.FromFile(audioPath, new CqtExtractor(cqt));
             float[] controls = generator.Generate(example.Cqt, 1, example.Frames, options);
-            NpyWriter.WriteAll(parse.GetRequiredValue(output), controls, options.SampleCount, 4, example.Frames);
-            if (parse.GetValue(png) is string plot)
-            {
-                TrainingCurves.SaveControlsPng(plot, controls.AsSpan(0, 4 * example.Frames), example.Frames, 22050.0 / 64, $"{Path.GetFileName(parse.GetRequiredValue(input))}: controls ({options.Mode.ToString().ToLowerInvariant()})");
-            }
-
-            stdout.WriteLine($"cqtml generate: [{options.SampleCount}, 4, {example.Frames}] controls -> {Path.GetFullPath(parse.GetRequiredValue(output))}");
+            const int Registers = GeneratorContract.Registers;
+            using PendingFile npy = NpyWriter.Prepare(outPath, controls, options.SampleCount, Registers, example.Frames);
+            using PendingFile? plot = pngPath is null ? null : AtomicFile.Prepare(pngPath, temp => TrainingCurves.SaveControlsPng(temp, controls.AsSpan(0, Registers * example.Frames), example.Frames, (double)cqt.SampleRate / cqt.HopLength, $"{Path.GetFileName(audioPath)}: controls ({options.Mode.ToString().ToLowerInvariant()})"));
+            AtomicFile.CommitAll(npy, plot);
+            stdout.WriteLine($"cqtml generate: [{options.SampleCount}, {GeneratorContract.Registers}, {example.Frames}] controls -> {Path.GetFullPath(outPath)}");
             return Program.Success;
         });
         return command;

@@ -30,11 +30,11 @@ internal static class TrainGeneratorCommand
         tokenizer.AcceptOnlyFromAmong("strips", "patches");
         var positions = new Option<string>("--positions") { Description = "sliced (default) or interpolated time positions.", DefaultValueFactory = _ => "sliced" };
         positions.AcceptOnlyFromAmong("sliced", "interpolated");
-        var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 40 };
-        var steps = new Option<int>("--steps-per-epoch") { Description = "Optimisation steps per epoch.", DefaultValueFactory = _ => 20 };
-        var batch = new Option<int>("--batch-size") { Description = "Crops per optimisation step.", DefaultValueFactory = _ => new GeneratorTrainingOptions().BatchSize };
-        var synthetic = new Option<int>("--synthetic") { Description = "Synthetic labelled pieces (15 s of harmonic tones each) added to the training recordings.", DefaultValueFactory = _ => 24 };
-        var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { CustomParser = CliNumbers.ParseInt, Description = "Epochs.", DefaultValueFactory = _ => 40 };
+        var steps = new Option<int>("--steps-per-epoch") { CustomParser = CliNumbers.ParseInt, Description = "Optimisation steps per epoch.", DefaultValueFactory = _ => 20 };
+        var batch = new Option<int>("--batch-size") { CustomParser = CliNumbers.ParseInt, Description = "Crops per optimisation step.", DefaultValueFactory = _ => new GeneratorTrainingOptions().BatchSize };
+        var synthetic = new Option<int>("--synthetic") { CustomParser = CliNumbers.ParseInt, Description = "Synthetic labelled pieces (15 s of harmonic tones each) added to the training recordings.", DefaultValueFactory = _ => 24 };
+        var seed = new Option<int>("--seed") { CustomParser = CliNumbers.ParseInt, Description = "Seed of initialisation, sampling and dropout.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
         var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "Recompute transformer activations in the backward pass (less memory, more time)." };
         var precision = new Option<string>("--precision") { Description = "float32 (default) or bfloat16 (mixed precision: bfloat16 forward and backward, float32 weights; needs a CUDA GPU or a CPU with AVX-512 BF16 or AMX).", DefaultValueFactory = _ => "float32" };

@@ -25,7 +25,7 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
         Opts = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
         _model = model;
-        Info = GeneratorModelInfo.Read(model);
+        Info = GeneratorModelInfo.Read(model, options.ModelPath ?? "the generator model");
         GenerationOf(options).Validate();
     }
 
@@ -81,40 +81,40 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
         int samples = generation.SampleCount;
 
         // The graph's inputs this mode uses; the others keep their defaults (no noise, temperature 1, no dropout).
-        var inputs = new List<string> { "cqt" };
-        var shapes = new Dictionary<string, int[]> { ["cqt"] = new[] { samples, 2, Info.Bins, -1 } };
+        var inputs = new List<string> { GeneratorContract.CqtInput };
+        var shapes = new Dictionary<string, int[]> { [GeneratorContract.CqtInput] = new[] { samples, GeneratorContract.InputChannels, Info.Bins, -1 } };
         if (generation.Mode == GenerationMode.Stochastic)
         {
-            inputs.AddRange(new[] { "gumbel", "temperature" });
-            shapes["gumbel"] = new[] { samples, 4, Info.Levels, -1 };
-            shapes["temperature"] = new[] { 1 };
+            inputs.AddRange(new[] { GeneratorContract.GumbelInput, GeneratorContract.TemperatureInput });
+            shapes[GeneratorContract.GumbelInput] = new[] { samples, GeneratorContract.Registers, Info.Levels, -1 };
+            shapes[GeneratorContract.TemperatureInput] = new[] { 1 };
             if (generation.Dropout > 0)
             {
-                inputs.Add("dropout_mask");
-                shapes["dropout_mask"] = new[] { Info.Depth, samples, -1, Info.MlpDim };
+                inputs.Add(GeneratorContract.DropoutMaskInput);
+                shapes[GeneratorContract.DropoutMaskInput] = new[] { Info.Depth, samples, -1, Info.MlpDim };
             }
         }
 
         // ML.NET's ONNX transform feeds only inputs without a default: drop the defaults of the inputs fed here, and
         // fix the others at their defaults (constants ONNX Runtime can fold).
-        var optional = new HashSet<string> { "gumbel", "temperature", "dropout_mask" };
+        var optional = GeneratorContract.OptionalInputs.ToHashSet();
         byte[] model = OnnxModelEditor.WithoutInitializers(_model, optional.Intersect(inputs).ToHashSet());
         model = OnnxModelEditor.WithoutInputs(model, optional.Except(inputs).ToHashSet());
         int? device = OnnxExecution.ResolveDevice(Opts.GpuDeviceId, Opts.FallbackToCpu);
-        string[] outputs = Opts.LogitsColumnName is null ? new[] { "controls" } : new[] { "controls", "logits" };
+        string[] outputs = Opts.LogitsColumnName is null ? new[] { GeneratorContract.ControlsOutput } : new[] { GeneratorContract.ControlsOutput, GeneratorContract.LogitsOutput };
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>()
             .Append(_transforms.CopyColumns(GeneratorInputsMapping.SourceColumn, InputColumn))
             .Append(_transforms.CustomMapping<RowAnchorMapping.Input, RowAnchorMapping.Output>(RowAnchorMapping.Map, RowAnchorMapping.ContractName))
             .Append(_transforms.Expression(GeneratorInputsMapping.ParametersColumn, $"a => \"{parameters}\"", RowAnchorMapping.AnchorColumn))
             .Append(_transforms.CustomMapping<GeneratorInputsMapping.Input, GeneratorInputsMapping.Output>(GeneratorInputsMapping.Map, GeneratorInputsMapping.ContractName))
             .Append(_transforms.ApplyOnnxModel(outputs, inputs.ToArray(), new MemoryStream(model), shapes, device, Opts.FallbackToCpu))
-            .Append(_transforms.CopyColumns(Opts.OutputColumnName, "controls"));
+            .Append(_transforms.CopyColumns(Opts.OutputColumnName, GeneratorContract.ControlsOutput));
         if (Opts.LogitsColumnName is string logits)
         {
-            chain = chain.Append(_transforms.CopyColumns(logits, "logits"));
+            chain = chain.Append(_transforms.CopyColumns(logits, GeneratorContract.LogitsOutput));
         }
 
-        return chain.Append(_transforms.DropColumns(outputs.Concat(new[] { GeneratorInputsMapping.SourceColumn, RowAnchorMapping.AnchorColumn, GeneratorInputsMapping.ParametersColumn, "cqt", "gumbel", "temperature", "dropout_mask" }).ToArray()));
+        return chain.Append(_transforms.DropColumns(outputs.Concat(new[] { GeneratorInputsMapping.SourceColumn, RowAnchorMapping.AnchorColumn, GeneratorInputsMapping.ParametersColumn, GeneratorContract.CqtInput }).Concat(GeneratorContract.OptionalInputs).ToArray()));
     }
 
     /// <summary>Parameters of <see cref="ControlGeneratorEstimator"/>.</summary>

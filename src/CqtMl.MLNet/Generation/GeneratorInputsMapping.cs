@@ -55,7 +55,7 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
         ArgumentNullException.ThrowIfNull(output);
         (GeneratorModelInfo info, GenerationOptions options) = Decode(input.Parameters);
         float[] cqt = input.Cqt;
-        int perFrame = 2 * info.Bins;
+        int perFrame = GeneratorContract.InputChannels * info.Bins;
         if (cqt.Length == 0 || cqt.Length % perFrame != 0)
         {
             throw new InvalidOperationException($"A CQT row has {cqt.Length} values: expected [2, {info.Bins}, T] with T >= 1 (a positive multiple of {perFrame}); check the channel and bin counts.");
@@ -74,7 +74,7 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
         }
 
         output.Temperature = new[] { (float)options.Temperature };
-        int noiseCount = 4 * info.Levels * frames;
+        int noiseCount = GeneratorContract.Registers * info.Levels * frames;
         output.Gumbel = options.Mode == GenerationMode.Stochastic ? new float[samples * noiseCount] : Array.Empty<float>();
         int block = info.Tokens(frames) * info.MlpDim;
         bool dropout = options.Mode == GenerationMode.Stochastic && options.Dropout > 0;
@@ -102,7 +102,8 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
         }
 
         int I(int i) => int.Parse(parts[i], CultureInfo.InvariantCulture);
-        var info = new GeneratorModelInfo(I(0), I(1), I(2), I(3), I(4));
+        // The mapping needs only the model's sizes: the bin count stands in for the CQT parameters.
+        var info = new GeneratorModelInfo(new CqtMl.Audio.Cqt.CqtOptions { BinCount = I(0) }, I(1), I(2), I(3), I(4));
         var options = new GenerationOptions
         {
             Mode = (GenerationMode)I(5),
@@ -130,20 +131,20 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
     public sealed class Output
     {
         /// <summary>Gets or sets the CQT repeated per sample <c>[samples, 2, bins, T]</c>.</summary>
-        [ColumnName("cqt")]
+        [ColumnName(GeneratorContract.CqtInput)]
         public float[] Cqt { get; set; } = Array.Empty<float>();
 
         /// <summary>Gets or sets the Gumbel noise <c>[samples, 4, K, T]</c> (empty in deterministic mode).</summary>
-        [ColumnName("gumbel")]
+        [ColumnName(GeneratorContract.GumbelInput)]
         public float[] Gumbel { get; set; } = Array.Empty<float>();
 
         /// <summary>Gets or sets the temperature <c>[1]</c>.</summary>
-        [ColumnName("temperature")]
+        [ColumnName(GeneratorContract.TemperatureInput)]
         [VectorType(1)]
         public float[] Temperature { get; set; } = new float[1];
 
         /// <summary>Gets or sets the dropout mask <c>[depth, samples, tokens, mlp]</c> (empty without dropout).</summary>
-        [ColumnName("dropout_mask")]
+        [ColumnName(GeneratorContract.DropoutMaskInput)]
         public float[] DropoutMask { get; set; } = Array.Empty<float>();
     }
 }

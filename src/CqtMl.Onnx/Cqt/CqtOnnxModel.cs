@@ -205,26 +205,9 @@ public static class CqtOnnxModel
         return graph.Node("Conv", new[] { window, kernel });
     }
 
-    /// <summary>Describes CQT parameters as ONNX metadata entries (every model that takes or makes a CQT records them).</summary>
-    /// <param name="options">The CQT parameters.</param>
-    /// <returns>sample_rate, hop_length, bins, bins_per_octave, fmin and channels.</returns>
-    public static Dictionary<string, string> CqtMetadata(CqtOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new Dictionary<string, string>
-        {
-            ["sample_rate"] = options.SampleRate.ToString(CultureInfo.InvariantCulture),
-            ["hop_length"] = options.HopLength.ToString(CultureInfo.InvariantCulture),
-            ["bins"] = options.BinCount.ToString(CultureInfo.InvariantCulture),
-            ["bins_per_octave"] = options.BinsPerOctave.ToString(CultureInfo.InvariantCulture),
-            ["fmin"] = options.FMin.ToString("R", CultureInfo.InvariantCulture),
-            ["channels"] = options.Channels.ToString().ToLowerInvariant(),
-        };
-    }
-
     private static Dictionary<string, string> Metadata(CqtOptions options, CqtOnnxInput input, double? maxDuration)
     {
-        Dictionary<string, string> metadata = CqtMetadata(options);
+        Dictionary<string, string> metadata = CqtMetadata.Write(options);
         metadata["model_kind"] = Kind;
         metadata["model_version"] = Version;
         metadata["input"] = input.ToString();

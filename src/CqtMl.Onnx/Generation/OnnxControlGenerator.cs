@@ -12,33 +12,52 @@ namespace CqtMl.Onnx.Generation;
 public sealed class OnnxControlGenerator : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly string _source;
 
     /// <summary>Loads a generator model.</summary>
     /// <param name="model">The ONNX file's bytes.</param>
     /// <param name="gpuDeviceId">A CUDA device, or null for the CPU.</param>
     /// <param name="fallbackToCpu">Whether to fall back to the CPU (logged) when CUDA cannot be used.</param>
-    public OnnxControlGenerator(byte[] model, int? gpuDeviceId = null, bool fallbackToCpu = false)
+    /// <param name="source">The model file (or another name) for error messages.</param>
+    /// <exception cref="InvalidDataException">Not a loadable ONNX model, or not a CqtMl generator; the message names <paramref name="source"/>.</exception>
+    public OnnxControlGenerator(byte[] model, int? gpuDeviceId = null, bool fallbackToCpu = false, string source = "model")
     {
         ArgumentNullException.ThrowIfNull(model);
         using SessionOptions options = OnnxExecution.CreateSessionOptions(OnnxExecution.ResolveDevice(gpuDeviceId, fallbackToCpu));
+        _source = source;
+        _session = OnnxExecution.LoadSession(model, options, source);
         try
         {
-            _session = new InferenceSession(model, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException($"Not a loadable ONNX model: {e.Message}", e);
-        }
-
-        try
-        {
-            Info = GeneratorModelInfo.From(_session);
+            Info = GeneratorModelInfo.From(_session, source);
         }
         catch
         {
             _session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Loads a generator model file.</summary>
+    /// <param name="path">The <c>generator.onnx</c> file.</param>
+    /// <param name="gpuDeviceId">A CUDA device, or null for the CPU.</param>
+    /// <param name="fallbackToCpu">Whether to fall back to the CPU (logged) when CUDA cannot be used.</param>
+    /// <returns>The generator.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">Not a loadable ONNX model, or not a CqtMl generator; the message names the file.</exception>
+    public static OnnxControlGenerator Load(string path, int? gpuDeviceId = null, bool fallbackToCpu = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: is a folder, not an ONNX model file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: model file not found", path);
+        }
+
+        return new OnnxControlGenerator(File.ReadAllBytes(path), gpuDeviceId, fallbackToCpu, path);
     }
 
     /// <summary>Gets what the model's metadata says about it.</summary>
@@ -61,9 +80,9 @@ public sealed class OnnxControlGenerator : IDisposable
         ArgumentNullException.ThrowIfNull(cqt);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (batch < 1 || frames < 1 || cqt.Length != (long)batch * 2 * Bins * frames)
+        if (batch < 1 || frames < 1 || cqt.Length != (long)batch * GeneratorContract.InputChannels * Bins * frames)
         {
-            throw new ArgumentException($"Expected {batch} x 2 x {Bins} x {frames} CQT values (batch and frames at least 1), got {cqt.Length}.", nameof(cqt));
+            throw new ArgumentException($"Expected {batch} x {GeneratorContract.InputChannels} x {Bins} x {frames} CQT values (batch and frames at least 1), got {cqt.Length}.", nameof(cqt));
         }
 
         if (Array.Exists(cqt, v => !float.IsFinite(v)))
@@ -71,9 +90,9 @@ public sealed class OnnxControlGenerator : IDisposable
             throw new ArgumentException("The CQT contains NaN or infinite values.", nameof(cqt));
         }
 
-        var input = NamedOnnxValue.CreateFromTensor("cqt", new DenseTensor<float>(cqt, new[] { batch, 2, Bins, frames }));
-        var temperature = NamedOnnxValue.CreateFromTensor("temperature", new DenseTensor<float>(new[] { (float)options.Temperature }, new[] { 1 }));
-        int count = batch * 4 * Levels * frames, perSample = batch * 4 * frames;
+        var input = NamedOnnxValue.CreateFromTensor(GeneratorContract.CqtInput, new DenseTensor<float>(cqt, new[] { batch, GeneratorContract.InputChannels, Bins, frames }));
+        var temperature = NamedOnnxValue.CreateFromTensor(GeneratorContract.TemperatureInput, new DenseTensor<float>(new[] { (float)options.Temperature }, new[] { 1 }));
+        int count = batch * GeneratorContract.Registers * Levels * frames, perSample = batch * GeneratorContract.Registers * frames;
         int tokens = Info.Tokens(frames);
         var controls = new float[options.SampleCount * perSample];
         for (int s = 0; s < options.SampleCount; s++)
@@ -81,16 +100,23 @@ public sealed class OnnxControlGenerator : IDisposable
             var inputs = new List<NamedOnnxValue> { input, temperature };
             if (options.NoiseFor(s, count) is float[] noise)
             {
-                inputs.Add(NamedOnnxValue.CreateFromTensor("gumbel", new DenseTensor<float>(noise, new[] { batch, 4, Levels, frames })));
+                inputs.Add(NamedOnnxValue.CreateFromTensor(GeneratorContract.GumbelInput, new DenseTensor<float>(noise, new[] { batch, GeneratorContract.Registers, Levels, frames })));
             }
 
             if (options.DropoutMaskFor(s, checked(Info.Depth * batch * tokens * Info.MlpDim)) is float[] mask)
             {
-                inputs.Add(NamedOnnxValue.CreateFromTensor("dropout_mask", new DenseTensor<float>(mask, new[] { Info.Depth, batch, tokens, Info.MlpDim })));
+                inputs.Add(NamedOnnxValue.CreateFromTensor(GeneratorContract.DropoutMaskInput, new DenseTensor<float>(mask, new[] { Info.Depth, batch, tokens, Info.MlpDim })));
             }
 
-            using var results = _session.Run(inputs, new[] { "controls" });
-            results.First().AsTensor<float>().ToArray().CopyTo(controls, s * perSample);
+            try
+            {
+                using var results = _session.Run(inputs, new[] { GeneratorContract.ControlsOutput });
+                results.First().AsTensor<float>().ToArray().CopyTo(controls, s * perSample);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new InvalidDataException($"{_source}: the generator model failed to run ({e.Message.ReplaceLineEndings(" ")})", e);
+            }
         }
 
         return controls;

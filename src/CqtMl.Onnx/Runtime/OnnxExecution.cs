@@ -57,6 +57,7 @@ public static class OnnxExecution
     /// <returns>Session options (the caller disposes them).</returns>
     public static SessionOptions CreateSessionOptions(int? device)
     {
+        OnnxRuntimeLog.EnsureEnvironment();
         // Errors only: the optional generator inputs (initializers that double as inputs) draw a warning per session.
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         if (device is int id)
@@ -67,8 +68,37 @@ public static class OnnxExecution
         return options;
     }
 
+    /// <summary>
+    /// Creates a session from a model's bytes, turning ONNX Runtime's load errors (not a model, a truncated file, an
+    /// unknown operator) into an <see cref="InvalidDataException"/> that names <paramref name="source"/>.
+    /// </summary>
+    /// <param name="model">The ONNX bytes.</param>
+    /// <param name="options">Session options.</param>
+    /// <param name="source">The model file (or another name) for error messages.</param>
+    /// <returns>The session.</returns>
+    /// <exception cref="InvalidDataException">ONNX Runtime cannot load the bytes.</exception>
+    public static InferenceSession LoadSession(byte[] model, SessionOptions options, string source)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        OnnxRuntimeLog.EnsureEnvironment();
+        if (model.Length == 0)
+        {
+            throw new InvalidDataException($"{source}: not a loadable ONNX model (empty file)");
+        }
+
+        try
+        {
+            return new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"{source}: not a loadable ONNX model ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+    }
+
     private static string? CudaProblem(int device)
     {
+        OnnxRuntimeLog.EnsureEnvironment();
         if (!OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
         {
             return "this ONNX Runtime build has no CUDA execution provider (reference Microsoft.ML.OnnxRuntime.Gpu for CUDA)";

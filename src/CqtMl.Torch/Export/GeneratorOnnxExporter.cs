@@ -1,6 +1,7 @@
 using System.Globalization;
 using CqtMl.Audio.Cqt;
 using CqtMl.Onnx.Cqt;
+using CqtMl.Onnx.Generation;
 using CqtMl.Onnx.Proto;
 using CqtMl.Torch.Generator;
 using TorchSharp;
@@ -20,7 +21,7 @@ namespace CqtMl.Torch.Export;
 public static class GeneratorOnnxExporter
 {
     /// <summary>The model kind written to the metadata.</summary>
-    public const string Kind = CqtMl.Onnx.Generation.GeneratorModelInfo.Kind;
+    public const string Kind = GeneratorContract.Kind;
 
     /// <summary>The exporter's graph version, written to the metadata.</summary>
     public const string Version = "2";
@@ -41,7 +42,7 @@ public static class GeneratorOnnxExporter
         var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         int d = config.EmbedDim, f = config.FrequencyTokens, k = config.Levels, heads = config.Heads;
         var g = new OnnxGraph("cqt_generator");
-        string input = g.Input("cqt", OnnxGraph.Float, "batch", (long)GeneratorConfig.InputChannels, (long)config.Bins, "frames");
+        string input = g.Input(GeneratorContract.CqtInput, OnnxGraph.Float, "batch", (long)GeneratorConfig.InputChannels, (long)config.Bins, "frames");
 
         // log(1 + gain x), then zero-pad the time axis to a multiple of 4.
         string scaled = g.Node("Mul", new[] { input, g.Constant(new[] { (float)config.InputGain }, 1) });
@@ -82,7 +83,7 @@ public static class GeneratorOnnxExporter
 
         // Inference-time dropout: a mask [depth, batch, tokens, mlp] of 0 and 1 / (1 - p) on every block's MLP hidden
         // units; the default (ones) leaves the network deterministic.
-        string dropoutMask = g.OptionalInput("dropout_mask", Enumerable.Repeat(1f, config.Depth).ToArray(), new long[] { config.Depth, 1, 1, 1 }, (long)config.Depth, "mask_batch", "mask_tokens", "mask_hidden");
+        string dropoutMask = g.OptionalInput(GeneratorContract.DropoutMaskInput, Enumerable.Repeat(1f, config.Depth).ToArray(), new long[] { config.Depth, 1, 1, 1 }, (long)config.Depth, "mask_batch", "mask_tokens", "mask_hidden");
         string final = new TransformerGraph(g, weights, config, options).Write(tokens, dropoutMask);
 
         // Head: mean over frequency tokens, K levels x 4 controls x 4 frames per time token, crop to T.
@@ -92,32 +93,32 @@ public static class GeneratorOnnxExporter
         logits = g.Node("Transpose", new[] { logits }, attributes: OnnxAttribute.Ints("perm", 0, 2, 3, 1, 4));
         logits = g.Node("Reshape", new[] { logits, g.Constant(new long[] { 0, GeneratorConfig.Controls, k, -1 }, 4) });
         logits = g.Node("Slice", new[] { logits, g.Constant(new long[] { 0 }, 1), t, g.Constant(new long[] { 3 }, 1) });
-        g.Output("logits", logits, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, (long)k, "frames");
+        g.Output(GeneratorContract.LogitsOutput, logits, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, (long)k, "frames");
 
         // Controls: argmax of logits / temperature + Gumbel noise (optional inputs; defaults 1 and 0 = deterministic).
-        string gumbel = g.OptionalInput("gumbel", new[] { 0f }, new long[] { 1, 1, 1, 1 }, "noise_batch", "noise_controls", "noise_levels", "noise_frames");
-        string temperature = g.OptionalInput("temperature", new[] { 1f }, new long[] { 1 }, 1L);
+        string gumbel = g.OptionalInput(GeneratorContract.GumbelInput, new[] { 0f }, new long[] { 1, 1, 1, 1 }, "noise_batch", "noise_controls", "noise_levels", "noise_frames");
+        string temperature = g.OptionalInput(GeneratorContract.TemperatureInput, new[] { 1f }, new long[] { 1 }, 1L);
         string perturbed = g.Node("Add", new[] { g.Node("Div", new[] { logits, temperature }), gumbel });
         string level = g.Node("Cast", new[] { g.Node("ArgMax", new[] { perturbed }, attributes: new[] { OnnxAttribute.Int("axis", 2), OnnxAttribute.Int("keepdims", 0) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
         string controls = g.Node("Div", new[] { level, g.Constant(new[] { (float)(k - 1) }, 1) });
-        g.Output("controls", controls, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, "frames");
+        g.Output(GeneratorContract.ControlsOutput, controls, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, "frames");
 
-        Dictionary<string, string> metadata = CqtOnnxModel.CqtMetadata(cqt);
-        metadata["model_kind"] = Kind;
-        metadata["model_version"] = Version;
-        metadata["preset"] = preset;
-        metadata["tokenizer"] = config.Tokenizer.ToString().ToLowerInvariant();
-        metadata["positions"] = config.Positions.ToString().ToLowerInvariant();
-        metadata["harmonic_shifts"] = string.Join(",", config.HarmonicShifts);
-        metadata["embed_dim"] = d.ToString(CultureInfo.InvariantCulture);
-        metadata["depth"] = config.Depth.ToString(CultureInfo.InvariantCulture);
-        metadata["heads"] = heads.ToString(CultureInfo.InvariantCulture);
-        metadata["mlp_dim"] = config.MlpDim.ToString(CultureInfo.InvariantCulture);
-        metadata["frequency_tokens"] = f.ToString(CultureInfo.InvariantCulture);
-        metadata["levels"] = k.ToString(CultureInfo.InvariantCulture);
-        metadata["input_gain"] = config.InputGain.ToString("R", CultureInfo.InvariantCulture);
-        metadata["operators"] = options.Operators.ToString().ToLowerInvariant();
-        metadata["weights"] = options.QuantizeWeights ? "int8" : "float32";
+        Dictionary<string, string> metadata = CqtMetadata.Write(cqt);
+        metadata[GeneratorContract.KindKey] = Kind;
+        metadata[GeneratorContract.VersionKey] = Version;
+        metadata[GeneratorContract.PresetKey] = preset;
+        metadata[GeneratorContract.TokenizerKey] = config.Tokenizer.ToString().ToLowerInvariant();
+        metadata[GeneratorContract.PositionsKey] = config.Positions.ToString().ToLowerInvariant();
+        metadata[GeneratorContract.HarmonicShiftsKey] = string.Join(",", config.HarmonicShifts);
+        metadata[GeneratorContract.EmbedDimKey] = d.ToString(CultureInfo.InvariantCulture);
+        metadata[GeneratorContract.DepthKey] = config.Depth.ToString(CultureInfo.InvariantCulture);
+        metadata[GeneratorContract.HeadsKey] = heads.ToString(CultureInfo.InvariantCulture);
+        metadata[GeneratorContract.MlpDimKey] = config.MlpDim.ToString(CultureInfo.InvariantCulture);
+        metadata[GeneratorContract.FrequencyTokensKey] = f.ToString(CultureInfo.InvariantCulture);
+        metadata[GeneratorContract.LevelsKey] = k.ToString(CultureInfo.InvariantCulture);
+        metadata[GeneratorContract.InputGainKey] = config.InputGain.ToString("R", CultureInfo.InvariantCulture);
+        metadata[GeneratorContract.OperatorsKey] = options.Operators.ToString().ToLowerInvariant();
+        metadata[GeneratorContract.WeightsKey] = options.QuantizeWeights ? "int8" : "float32";
         return g.ToModel(metadata);
     }
 

@@ -1,3 +1,5 @@
+using CqtMl.Onnx.Generation;
+
 namespace CqtMl.Torch.Generator;
 
 /// <summary>How the CQT is cut into tokens.</summary>
@@ -45,14 +47,14 @@ public enum GeneratorPositions
 /// <param name="BinsPerOctave">The CQT's bins per octave, which turn the stacking's octaves into bins. Default 12.</param>
 public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1, GeneratorPositions Positions = GeneratorPositions.Sliced, double InputGain = 100, bool HarmonicStacking = false, int BinsPerOctave = 12)
 {
-    /// <summary>Frames per token.</summary>
-    public const int TimePatch = 4;
+    /// <summary>Frames per token (the ONNX contract's <see cref="GeneratorContract.TimePatch"/>).</summary>
+    public const int TimePatch = GeneratorContract.TimePatch;
 
-    /// <summary>Control signals per frame (pitch registers).</summary>
-    public const int Controls = 4;
+    /// <summary>Control signals per frame, one per pitch register (<see cref="GeneratorContract.Registers"/>).</summary>
+    public const int Controls = GeneratorContract.Registers;
 
-    /// <summary>Input channels of the CQT tensor.</summary>
-    public const int InputChannels = 2;
+    /// <summary>Input channels of the CQT tensor (<see cref="GeneratorContract.InputChannels"/>).</summary>
+    public const int InputChannels = GeneratorContract.InputChannels;
 
     /// <summary>Gets ViT-tiny: 192 wide, depth 12, 3 heads, MLP 768 (the default preset).</summary>
     public static GeneratorConfig Tiny { get; } = new(192, 12, 3, 768);
