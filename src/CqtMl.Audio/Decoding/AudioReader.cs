@@ -6,13 +6,44 @@ namespace CqtMl.Audio.Decoding;
 /// </summary>
 public abstract class AudioReader : IDisposable
 {
+    /// <summary>The lowest sample rate a file may declare, in Hz.</summary>
+    public const int MinSampleRate = 1_000;
+
+    /// <summary>The highest sample rate a file may declare, in Hz.</summary>
+    public const int MaxSampleRate = 1_000_000;
+
+    /// <summary>The most channels a file may declare.</summary>
+    public const int MaxChannels = 255;
+
+    /// <summary>
+    /// The largest sample magnitude accepted (full scale is 1): 120 dB above full scale. A float file holding larger
+    /// values (or NaN, infinity) is corrupt; accepting them would overflow the CQT's squared magnitudes into infinity.
+    /// </summary>
+    public const float MaxSampleMagnitude = 1e6f;
+
     /// <summary>Initializes the common properties.</summary>
     /// <param name="path">The file being read.</param>
     /// <param name="sampleRate">Samples per second per channel.</param>
     /// <param name="channelCount">The number of channels.</param>
     /// <param name="frameCount">Samples per channel, when known up front.</param>
+    /// <exception cref="AudioFormatException">The sample rate, channel count or length is out of range.</exception>
     protected AudioReader(string path, int sampleRate, int channelCount, long? frameCount)
     {
+        if (sampleRate is < MinSampleRate or > MaxSampleRate)
+        {
+            throw new AudioFormatException(path, $"unsupported or corrupt sample rate {sampleRate} Hz (supported: {MinSampleRate} to {MaxSampleRate} Hz)");
+        }
+
+        if (channelCount is < 1 or > MaxChannels)
+        {
+            throw new AudioFormatException(path, $"unsupported or corrupt channel count {channelCount} (supported: 1 to {MaxChannels})");
+        }
+
+        if (frameCount is < 0)
+        {
+            throw new AudioFormatException(path, $"corrupt: the file declares {frameCount} samples per channel");
+        }
+
         Path = path;
         SampleRate = sampleRate;
         ChannelCount = channelCount;
@@ -60,10 +91,10 @@ public abstract class AudioReader : IDisposable
             int read = ReadCore(channels, offset, count);
             for (int c = 0; c < ChannelCount; c++)
             {
-                int bad = channels[c].AsSpan(offset, read).IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+                int bad = channels[c].AsSpan(offset, read).IndexOfAnyExceptInRange(-MaxSampleMagnitude, MaxSampleMagnitude);
                 if (bad >= 0)
                 {
-                    throw new AudioFormatException(Path, $"corrupt: sample {Position + bad} of channel {c} is {channels[c][offset + bad]}");
+                    throw new AudioFormatException(Path, $"corrupt: sample {Position + bad} of channel {c} is {channels[c][offset + bad]} (samples must be finite and within +-{MaxSampleMagnitude:0e0} of full scale 1)");
                 }
             }
 

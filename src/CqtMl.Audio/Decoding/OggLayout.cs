@@ -4,15 +4,28 @@ namespace CqtMl.Audio.Decoding;
 
 /// <summary>
 /// The page structure of an Ogg file, checked once before decoding: every page's capture pattern, length and CRC,
-/// page sequence numbers without gaps, and an end-of-stream page at the end. Damage anywhere is reported instead of
-/// decoding silently short or wrong.
+/// page sequence numbers without gaps, granule positions that never go back and a final one the file can hold, a sane
+/// Vorbis identification header, and an end-of-stream page at the end. Damage anywhere is reported instead of decoding
+/// silently short or wrong. A stray end-of-stream flag on a page that is not the last is repaired (the decoder would
+/// stop there; ffmpeg reads on): <see cref="Result.Patches"/> holds the corrected bytes and a warning is traced.
 /// </summary>
 internal static class OggLayout
 {
+    /// <summary>
+    /// The most samples per channel a byte of Vorbis may carry (silence packs a 2,048-sample block into a few bytes);
+    /// a final granule position beyond this times the file's length is corrupt.
+    /// </summary>
+    public const long MaxSamplesPerByte = 4096;
+
     private static readonly uint[] CrcTable = BuildCrcTable();
 
-    /// <summary>Checks the pages of the first logical stream; returns the codec signature of its first packet.</summary>
-    public static string Check(string path, Stream stream)
+    /// <summary>What <see cref="Check"/> found.</summary>
+    /// <param name="Codec">The codec signature of the first packet: vorbis, opus, flac or unknown.</param>
+    /// <param name="Patches">Byte ranges to overwrite while decoding (position, bytes): repaired page headers.</param>
+    public sealed record Result(string Codec, IReadOnlyList<(long Position, byte[] Bytes)> Patches);
+
+    /// <summary>Checks the pages of the first logical stream.</summary>
+    public static Result Check(string path, Stream stream)
     {
         long length = stream.Length;
         if (length == 0)
@@ -27,6 +40,9 @@ internal static class OggLayout
         uint expectedSequence = 0;
         bool endOfStream = false;
         string codec = "unknown";
+        long lastGranule = -1, highestGranule = 0, endOfStreamPage = -1;
+        byte[]? endOfStreamBytes = null;
+        var patches = new List<(long Position, byte[] Bytes)>();
         while (position < length)
         {
             stream.Position = position;
@@ -75,6 +91,10 @@ internal static class OggLayout
                 serial = pageSerial;
                 ReadOnlySpan<byte> packet = page.AsSpan(27 + segments);
                 codec = packet.StartsWith("\u0001vorbis"u8) ? "vorbis" : packet.StartsWith("OpusHead"u8) ? "opus" : packet.StartsWith("\u007fFLAC"u8) ? "flac" : "unknown";
+                if (codec == "vorbis")
+                {
+                    CheckVorbisIdentification(path, packet);
+                }
             }
 
             if (pageSerial == serial)
@@ -85,7 +105,33 @@ internal static class OggLayout
                 }
 
                 expectedSequence++;
+                if (endOfStream)
+                {
+                    // The previous page said the stream ended, yet it goes on: clear that flag (and fix the CRC) so that
+                    // the decoder reads on, as ffmpeg does.
+                    patches.AddRange(ClearEndOfStream(endOfStreamPage, endOfStreamBytes!));
+                    System.Diagnostics.Trace.TraceWarning($"{path}: ignored a stray end-of-stream flag on the Ogg page at byte {endOfStreamPage}; decoding continues");
+                }
+
                 endOfStream = (header[5] & 4) != 0;
+                if (endOfStream)
+                {
+                    endOfStreamPage = position;
+                    endOfStreamBytes = page;
+                }
+
+                long granule = BinaryPrimitives.ReadInt64LittleEndian(page.AsSpan(6));
+                if (granule != -1)
+                {
+                    if (granule < highestGranule)
+                    {
+                        throw new AudioFormatException(path, $"corrupt: the granule position of the Ogg page at byte {position} ({granule}) is below an earlier page's ({highestGranule})");
+                    }
+
+                    highestGranule = granule;
+                }
+
+                lastGranule = granule;
             }
 
             position += page.Length;
@@ -96,7 +142,41 @@ internal static class OggLayout
             throw new AudioFormatException(path, "truncated: the Ogg stream has no end-of-stream page");
         }
 
-        return codec;
+        if (lastGranule < 0 || lastGranule > MaxSamplesPerByte * length)
+        {
+            throw new AudioFormatException(path, $"corrupt: the last Ogg page's granule position ({lastGranule}) is not a length a {length}-byte file can hold");
+        }
+
+        return new Result(codec, patches);
+    }
+
+    /// <summary>The header bytes that clear the end-of-stream flag of <paramref name="page"/> (at <paramref name="position"/>), with its CRC recomputed.</summary>
+    private static IEnumerable<(long Position, byte[] Bytes)> ClearEndOfStream(long position, byte[] page)
+    {
+        byte[] copy = (byte[])page.Clone();
+        copy[5] &= unchecked((byte)~4);
+        copy.AsSpan(22, 4).Clear();
+        var crc = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(crc, Crc(copy));
+        return new[] { (position + 5, new[] { copy[5] }), (position + 22, crc) };
+    }
+
+    /// <summary>Checks the fields of the Vorbis identification header that the decoder sizes its buffers from.</summary>
+    private static void CheckVorbisIdentification(string path, ReadOnlySpan<byte> packet)
+    {
+        if (packet.Length < 30)
+        {
+            throw new AudioFormatException(path, "corrupt Vorbis identification header (too short)");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(packet[7..]);
+        int channels = packet[11];
+        uint rate = BinaryPrimitives.ReadUInt32LittleEndian(packet[12..]);
+        int small = packet[28] & 0x0F, large = packet[28] >> 4;
+        if (version != 0 || channels == 0 || rate == 0 || small < 6 || large > 13 || small > large || (packet[29] & 1) == 0)
+        {
+            throw new AudioFormatException(path, $"corrupt Vorbis identification header (version {version}, {channels} channels, {rate} Hz, block sizes 2^{small} and 2^{large})");
+        }
     }
 
     private static uint Crc(ReadOnlySpan<byte> data)

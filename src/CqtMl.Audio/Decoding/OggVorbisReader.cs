@@ -8,8 +8,8 @@ public sealed class OggVorbisReader : AudioReader
     private readonly VorbisReader _decoder;
     private float[] _interleaved = Array.Empty<float>();
 
-    private OggVorbisReader(string path, VorbisReader decoder)
-        : base(path, decoder.SampleRate, decoder.Channels, decoder.TotalSamples)
+    private OggVorbisReader(string path, VorbisReader decoder, long totalSamples)
+        : base(path, decoder.SampleRate, decoder.Channels, totalSamples)
     {
         _decoder = decoder;
     }
@@ -21,36 +21,40 @@ public sealed class OggVorbisReader : AudioReader
     public static OggVorbisReader Open(string path)
     {
         Stream stream = AudioDecoder.OpenFile(path);
+        VorbisReader? decoder = null;
         try
         {
-            string codec = OggLayout.Check(path, stream);
-            if (codec != "vorbis")
+            OggLayout.Result layout = OggLayout.Check(path, stream);
+            if (layout.Codec != "vorbis")
             {
-                throw new AudioFormatException(path, $"the Ogg stream holds {codec}, not Vorbis");
+                throw new AudioFormatException(path, $"the Ogg stream holds {layout.Codec}, not Vorbis");
             }
 
             stream.Position = 0;
-            VorbisReader decoder;
+            Stream source = layout.Patches.Count == 0 ? stream : new PatchedStream(stream, layout.Patches);
+            stream = source;
+            long declared;
             try
             {
-                decoder = new VorbisReader(stream, closeOnDispose: true);
+                decoder = new VorbisReader(source, closeOnDispose: true);
+                declared = decoder.TotalSamples;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not AudioFormatException and not OutOfMemoryException)
             {
-                throw new AudioFormatException(path, $"corrupt Vorbis headers ({e.Message})", e);
+                throw new AudioFormatException(path, $"corrupt Vorbis stream ({e.Message})", e);
             }
 
             if (decoder.Channels <= 0 || decoder.SampleRate <= 0)
             {
-                decoder.Dispose();
                 throw new AudioFormatException(path, "corrupt Vorbis identification header");
             }
 
             decoder.ClipSamples = false;
-            return new OggVorbisReader(path, decoder);
+            return new OggVorbisReader(path, decoder, declared);
         }
         catch
         {
+            decoder?.Dispose();
             stream.Dispose();
             throw;
         }

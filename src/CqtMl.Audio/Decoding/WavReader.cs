@@ -163,6 +163,11 @@ public sealed class WavReader : AudioReader
 
                     if (rf64 && size == 0xFFFFFFFF && ds64DataSize is long big)
                     {
+                        if (big < 0)
+                        {
+                            throw new AudioFormatException(path, $"corrupt: the ds64 chunk declares a data size of {big} bytes");
+                        }
+
                         size = big;
                     }
                     else if (size == 0xFFFFFFFF || (size == 0 && remaining > 0))
@@ -251,9 +256,9 @@ public sealed class WavReader : AudioReader
             throw new AudioFormatException(path, "corrupt: zero channels");
         }
 
-        if (sampleRate == 0 || sampleRate > 10_000_000)
+        if (sampleRate is < AudioReader.MinSampleRate or > AudioReader.MaxSampleRate)
         {
-            throw new AudioFormatException(path, $"corrupt: sample rate {sampleRate} Hz");
+            throw new AudioFormatException(path, $"unsupported or corrupt sample rate {sampleRate} Hz (supported: {AudioReader.MinSampleRate} to {AudioReader.MaxSampleRate} Hz)");
         }
 
         if (blockAlign != channels * bits / 8)

@@ -95,8 +95,8 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// Creates an empty temporary file beside <paramref name="path"/> (creating its folder when missing), after removing
-    /// the temporary files of the same target that dead processes left behind.
+    /// Names a new temporary file beside <paramref name="path"/> (creating its folder when missing), after removing the
+    /// temporary files of the same target that dead processes left behind. The name is unique; the file is not created.
     /// </summary>
     /// <param name="path">The target file.</param>
     /// <returns>The temporary file's path.</returns>
@@ -109,12 +109,7 @@ public static class AtomicFile
         {
             Directory.CreateDirectory(folder);
             SweepStale(folder, name);
-            string temp = Path.Combine(folder, $".{name}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}{TemporaryExtension}");
-            using (File.Create(temp))
-            {
-            }
-
-            return temp;
+            return Path.Combine(folder, $".{name}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}{TemporaryExtension}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

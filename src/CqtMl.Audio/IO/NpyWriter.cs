@@ -37,7 +37,7 @@ public sealed class NpyWriter : IDisposable
         _dataOffset = header.Length;
         try
         {
-            _handle = File.OpenHandle(_temp, FileMode.Truncate, FileAccess.ReadWrite, FileShare.None);
+            _handle = File.OpenHandle(_temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
             RandomAccess.Write(_handle, header, 0);
             RandomAccess.SetLength(_handle, header.Length + (4 * Count));
         }

@@ -18,6 +18,9 @@ public sealed class Resampler
     /// <summary>Passband edge as a fraction of the lower Nyquist frequency.</summary>
     public const double PassbandEdge = 0.9;
 
+    /// <summary>The most filter coefficients a rate pair may need (64 MB of float32).</summary>
+    public const int MaxFilterTaps = 1 << 24;
+
     private const int Lanes = 8;
 
     private readonly float[] _taps;
@@ -48,6 +51,11 @@ public sealed class Resampler
         int length = (int)Math.Ceiling(Kaiser.Order(AttenuationDb, transition)) + 1;
         HalfWidth = (length + 1) / 2;
         _tapsPerPhase = (2 * HalfWidth + Lanes - 1) / Lanes * Lanes;
+        if ((long)Up * _tapsPerPhase > MaxFilterTaps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sourceRate), sourceRate, $"Resampling {sourceRate} Hz to {targetRate} Hz needs {(long)Up * _tapsPerPhase} filter taps ({Up} phases of {_tapsPerPhase}), more than {MaxFilterTaps}; choose rates with a larger common divisor.");
+        }
+
         _taps = new float[Up * _tapsPerPhase];
         for (int p = 0; p < Up; p++)
         {

@@ -68,6 +68,32 @@ public static class OnnxExecution
         return options;
     }
 
+    /// <summary>Loads ONNX Runtime's CUDA provider library the way ONNX Runtime would, to learn why it fails.</summary>
+    private static string? DiagnoseCudaProvider()
+    {
+        string name = OperatingSystem.IsWindows() ? "onnxruntime_providers_cuda.dll" : "libonnxruntime_providers_cuda.so";
+        string rid = OperatingSystem.IsWindows() ? "win-x64" : "linux-x64";
+        string? path = new[] { Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", name), Path.Combine(AppContext.BaseDirectory, name) }.FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            return $"ONNX Runtime's CUDA provider library {name} is not beside the application (build against Microsoft.ML.OnnxRuntime.Gpu and copy its native files)";
+        }
+
+        try
+        {
+            System.Runtime.InteropServices.NativeLibrary.Free(System.Runtime.InteropServices.NativeLibrary.Load(path));
+            return null;
+        }
+        catch (DllNotFoundException e)
+        {
+            // The loader's message ends with dlerror(): "... libcublasLt.so.13: cannot open shared object file: ...".
+            string detail = e.Message.ReplaceLineEndings(" ");
+            var missing = System.Text.RegularExpressions.Regex.Match(detail, @"(\S+): cannot open shared object file");
+            string reason = missing.Success ? $"{missing.Groups[1].Value} is missing (cannot open shared object file)" : detail;
+            return $"{name} cannot be loaded: {reason} (the CUDA provider needs CUDA 13 and cuDNN 9 on the library path)";
+        }
+    }
+
     /// <summary>
     /// Creates a session from a model's bytes, turning ONNX Runtime's load errors (not a model, a truncated file, an
     /// unknown operator) into an <see cref="InvalidDataException"/> that names <paramref name="source"/>.
@@ -96,7 +122,13 @@ public static class OnnxExecution
         }
     }
 
-    private static string? CudaProblem(int device)
+    /// <summary>
+    /// Says why ONNX Runtime cannot use CUDA device <paramref name="device"/> here (for example which CUDA library is
+    /// missing), or returns null when it can.
+    /// </summary>
+    /// <param name="device">The CUDA device id.</param>
+    /// <returns>The reason, or null.</returns>
+    public static string? CudaProblem(int device)
     {
         OnnxRuntimeLog.EnsureEnvironment();
         if (!OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider"))
@@ -113,7 +145,8 @@ public static class OnnxExecution
         }
         catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
-            return e.Message.Split('\n')[0];
+            // ONNX Runtime only says that the provider library failed to load; the loader knows which file was missing.
+            return DiagnoseCudaProvider() ?? e.Message.Split('\n')[0];
         }
     }
 }
