@@ -3,15 +3,20 @@ using System.Buffers.Binary;
 namespace CqtMl.Audio.Decoding;
 
 /// <summary>
-/// The frame structure of an MP3 file, found by walking every frame header once (no decoding): where the audio
-/// starts, how many frames there are, and the gapless information (encoder delay and end padding) of a
-/// LAME/Lavc/Lavf "Xing"/"Info" tag. A frame that runs past the end of the file, a broken frame chain, or fewer frames
-/// than the tag declares are reported as errors, so a damaged file never decodes silently short.
+/// The frame structure of an MP3 file, found by walking every frame header once (no decoding): where each audio frame
+/// starts, and the gapless information (encoder delay and end padding) of a LAME/Lavc/Lavf "Xing"/"Info" tag. Junk
+/// between frames (an ID3 or APE tag, damaged bytes) is skipped by resynchronising on the next two consecutive frames
+/// that match the stream, as ffmpeg does, with a traced warning naming the skipped bytes. A frame that runs past the
+/// end of the file, or fewer frames than the tag declares, are reported as errors, so a damaged file never decodes
+/// silently short.
 /// </summary>
-internal sealed record Mp3Layout(MpegFrameHeader First, long AudioStart, long AudioFrames, int? EncoderDelay, int? EndPadding)
+internal sealed record Mp3Layout(MpegFrameHeader First, IReadOnlyList<long> FrameOffsets, int? EncoderDelay, int? EndPadding)
 {
     /// <summary>The MP3 decoder (synthesis filterbank) delay in samples, removed together with the encoder delay.</summary>
     public const int DecoderDelay = 529;
+
+    /// <summary>Gets the number of audio frames (the Xing/Info tag frame excluded).</summary>
+    public long AudioFrames => FrameOffsets.Count;
 
     /// <summary>Gets the samples per channel before gapless trimming.</summary>
     public long RawSamples => AudioFrames * First.SamplesPerFrame;
@@ -37,30 +42,34 @@ internal sealed record Mp3Layout(MpegFrameHeader First, long AudioStart, long Au
         long position = SkipId3v2(path, stream, length);
         Span<byte> head = stackalloc byte[4];
         MpegFrameHeader? first = null;
-        long frames = 0;
+        var offsets = new List<long>();
         var tagBuffer = new byte[512];
         int? delay = null, padding = null;
         long? declaredFrames = null;
-        long audioStart = position;
-        bool firstIsTag = false;
         while (position < length)
         {
-            stream.Position = position;
-            int got = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-            MpegFrameHeader? header = got == 4 ? MpegFrameHeader.Parse(head) : null;
+            MpegFrameHeader? header = ReadHeader(stream, position, head);
             if (header is not MpegFrameHeader frame || (first is MpegFrameHeader f0 && !f0.IsCompatible(frame)))
             {
-                if (IsTrailingTag(stream, position, length))
+                if (first is not MpegFrameHeader reference)
                 {
+                    throw new AudioFormatException(path, position == 0 || length - position < 4 ? "no MPEG audio frames found" : $"no MPEG audio frame at byte {position} after the ID3 tag");
+                }
+
+                long next = Resynchronise(stream, position + 1, length, reference);
+                if (next < 0)
+                {
+                    if (!IsTrailingTag(stream, position, length))
+                    {
+                        System.Diagnostics.Trace.TraceWarning($"{path}: ignored {length - position} bytes after the last MPEG frame (byte {position} on)");
+                    }
+
                     break;
                 }
 
-                if (first is null)
-                {
-                    throw new AudioFormatException(path, position == 0 || got < 4 ? "no MPEG audio frames found" : $"no MPEG audio frame at byte {position} after the ID3 tag");
-                }
-
-                throw new AudioFormatException(path, $"corrupt: broken MPEG frame chain at byte {position} (frame {frames + 1})");
+                System.Diagnostics.Trace.TraceWarning($"{path}: skipped {next - position} bytes of non-audio data at byte {position} ({Describe(stream, position)}); decoding continues at byte {next}");
+                position = next;
+                continue;
             }
 
             if (position + frame.FrameLength > length)
@@ -73,11 +82,14 @@ internal sealed record Mp3Layout(MpegFrameHeader First, long AudioStart, long Au
                 first = frame;
                 stream.Position = position;
                 int tagBytes = stream.ReadAtLeast(tagBuffer.AsSpan(0, Math.Min(tagBuffer.Length, frame.FrameLength)), Math.Min(tagBuffer.Length, frame.FrameLength), throwOnEndOfStream: false);
-                firstIsTag = ReadXingTag(tagBuffer.AsSpan(0, tagBytes), frame, out declaredFrames, out delay, out padding);
-                audioStart = firstIsTag ? position + frame.FrameLength : position;
+                if (ReadXingTag(tagBuffer.AsSpan(0, tagBytes), frame, out declaredFrames, out delay, out padding))
+                {
+                    position += frame.FrameLength;
+                    continue;
+                }
             }
 
-            frames++;
+            offsets.Add(position);
             position += frame.FrameLength;
         }
 
@@ -86,18 +98,71 @@ internal sealed record Mp3Layout(MpegFrameHeader First, long AudioStart, long Au
             throw new AudioFormatException(path, "no MPEG audio frames found");
         }
 
-        long audioFrames = firstIsTag ? frames - 1 : frames;
-        if (declaredFrames is long declared && declared > audioFrames)
+        if (declaredFrames is long declared && declared > offsets.Count)
         {
-            throw new AudioFormatException(path, $"truncated: the Xing/Info header declares {declared} frames, the file holds {audioFrames}");
+            throw new AudioFormatException(path, $"truncated: the Xing/Info header declares {declared} frames, the file holds {offsets.Count}");
         }
 
-        if (audioFrames == 0)
+        if (offsets.Count == 0)
         {
             throw new AudioFormatException(path, "no MPEG audio frames found (only a header frame)");
         }
 
-        return new Mp3Layout(firstFrame, audioStart, audioFrames, delay, padding);
+        return new Mp3Layout(firstFrame, offsets, delay, padding);
+    }
+
+    private static MpegFrameHeader? ReadHeader(Stream stream, long position, Span<byte> head)
+    {
+        stream.Position = position;
+        return stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 ? MpegFrameHeader.Parse(head) : null;
+    }
+
+    /// <summary>
+    /// Finds the next position at or after <paramref name="from"/> where a frame compatible with the stream starts and
+    /// is followed by another one (or ends the file exactly); -1 when there is none.
+    /// </summary>
+    private static long Resynchronise(Stream stream, long from, long length, MpegFrameHeader reference)
+    {
+        Span<byte> head = stackalloc byte[4];
+        var window = new byte[1 << 16];
+        for (long start = from; start + 4 <= length; start += window.Length - 3)
+        {
+            stream.Position = start;
+            int got = stream.ReadAtLeast(window, window.Length, throwOnEndOfStream: false);
+            for (int i = 0; i + 4 <= got; i++)
+            {
+                if (window[i] != 0xFF || (window[i + 1] & 0xE0) != 0xE0)
+                {
+                    continue;
+                }
+
+                long candidate = start + i;
+                if (MpegFrameHeader.Parse(window.AsSpan(i, 4)) is MpegFrameHeader frame && reference.IsCompatible(frame) && candidate + frame.FrameLength <= length)
+                {
+                    long following = candidate + frame.FrameLength;
+                    if (following == length || (ReadHeader(stream, following, head) is MpegFrameHeader second && reference.IsCompatible(second)) || IsTrailingTag(stream, following, length))
+                    {
+                        return candidate;
+                    }
+                }
+            }
+
+            if (got < window.Length)
+            {
+                break;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Describe(Stream stream, long position)
+    {
+        Span<byte> magic = stackalloc byte[8];
+        stream.Position = position;
+        int got = stream.ReadAtLeast(magic, 8, throwOnEndOfStream: false);
+        ReadOnlySpan<byte> m = magic[..got];
+        return m.StartsWith("ID3"u8) ? "an ID3 tag" : m.StartsWith("APETAGEX"u8) ? "an APE tag" : m.StartsWith("TAG"u8) ? "an ID3v1 tag" : "damaged or unknown data";
     }
 
     private static long SkipId3v2(string path, Stream stream, long length)

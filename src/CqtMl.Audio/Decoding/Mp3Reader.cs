@@ -20,7 +20,8 @@ public sealed class Mp3Reader : AudioReader
     private readonly MpegFrameDecoder _decoder = new();
     private readonly Mp3FrameData _frame = new();
     private readonly int _samplesPerFrame;
-    private long _framesLeft;
+    private readonly IReadOnlyList<long> _frameOffsets;
+    private int _nextFrame;
     private long _skip;
     private long _left;
     private float[] _decoded;
@@ -33,11 +34,10 @@ public sealed class Mp3Reader : AudioReader
     {
         _stream = stream;
         _samplesPerFrame = layout.First.SamplesPerFrame;
-        _framesLeft = layout.AudioFrames;
+        _frameOffsets = layout.FrameOffsets;
         _skip = layout.Skip;
         _left = layout.Samples;
         _decoded = new float[_samplesPerFrame * layout.First.Channels];
-        stream.Position = layout.AudioStart;
     }
 
     /// <summary>Opens an MP3 file, checks its frame structure and reads its gapless information.</summary>
@@ -98,11 +98,12 @@ public sealed class Mp3Reader : AudioReader
 
     private bool DecodeNextFrame()
     {
-        if (_framesLeft == 0)
+        if (_nextFrame == _frameOffsets.Count)
         {
             return false;
         }
 
+        _stream.Position = _frameOffsets[_nextFrame++];
         Span<byte> head = stackalloc byte[4];
         _stream.ReadExactly(head);
         MpegFrameHeader header = MpegFrameHeader.Parse(head) ?? throw new AudioFormatException(Path, $"corrupt MPEG frame header at byte {_stream.Position - 4}");
@@ -122,7 +123,6 @@ public sealed class Mp3Reader : AudioReader
             Array.Clear(_decoded, Math.Max(0, values), expected - Math.Max(0, values));
         }
 
-        _framesLeft--;
         _decodedStart = 0;
         _decodedCount = _samplesPerFrame;
         return true;

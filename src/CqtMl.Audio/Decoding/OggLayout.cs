@@ -179,7 +179,7 @@ internal static class OggLayout
         }
     }
 
-    private static uint Crc(ReadOnlySpan<byte> data)
+    internal static uint Crc(ReadOnlySpan<byte> data)
     {
         uint crc = 0;
         foreach (byte b in data)
