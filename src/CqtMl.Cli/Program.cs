@@ -47,6 +47,7 @@ public static class Program
             return BadUsage;
         }
 
+        using IDisposable warnings = ConsoleWarnings.Capture(stderr, parse.GetValue(verbose));
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

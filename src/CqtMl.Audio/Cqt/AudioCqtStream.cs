@@ -26,9 +26,18 @@ public sealed class AudioCqtStream : IDisposable
         _extractor = extractor ?? throw new ArgumentNullException(nameof(extractor));
         long sourceFrames = reader.FrameCount ?? throw new AudioFormatException(reader.Path, "the decoder cannot tell the length in advance");
         int targetRate = extractor.Options.SampleRate;
-        Resampler? resampler = reader.SampleRate == targetRate ? null : new Resampler(reader.SampleRate, targetRate);
-        SampleCount = resampler?.OutputLength(sourceFrames) ?? sourceFrames;
-        FrameCount = extractor.Options.FrameCount(SampleCount);
+        Resampler? resampler;
+        try
+        {
+            resampler = reader.SampleRate == targetRate ? null : new Resampler(reader.SampleRate, targetRate);
+            SampleCount = resampler?.OutputLength(sourceFrames) ?? sourceFrames;
+            FrameCount = extractor.Options.FrameCount(SampleCount);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new AudioFormatException(reader.Path, $"cannot be transformed: {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
+
         int signals = extractor.Options.Channels == CqtChannels.Stereo && reader.ChannelCount > 1 ? 2 : 1;
         _resamplers = Enumerable.Range(0, signals).Select(_ => resampler?.CreateStream()).ToArray();
         _cqt = Enumerable.Range(0, signals).Select(_ => extractor.CreateStream()).ToArray();

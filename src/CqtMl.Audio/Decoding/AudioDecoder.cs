@@ -41,9 +41,32 @@ public static class AudioDecoder
         }
     }
 
+    /// <summary>Decodes a whole file into memory and resamples it to <paramref name="sampleRate"/>.</summary>
+    /// <param name="path">The audio file.</param>
+    /// <param name="sampleRate">The sample rate wanted, in Hz.</param>
+    /// <returns>The decoded audio at that rate.</returns>
+    /// <exception cref="AudioFormatException">The file cannot be decoded, or its rate cannot be converted; the message names it.</exception>
+    public static AudioData Decode(string path, int sampleRate)
+    {
+        AudioData audio = Decode(path);
+        try
+        {
+            return audio.ResampledTo(sampleRate);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new AudioFormatException(path, $"cannot be resampled from {audio.SampleRate} Hz to {sampleRate} Hz: {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
+    }
+
     /// <summary>Opens a file for reading, turning I/O failures into <see cref="AudioFormatException"/>.</summary>
     internal static FileStream OpenFile(string path)
     {
+        if (IO.RegularFile.Problem(path) is string problem)
+        {
+            throw new AudioFormatException(path, problem);
+        }
+
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);

@@ -99,6 +99,11 @@ public abstract class AudioReader : IDisposable
             }
 
             Position += read;
+            if (FrameCount is long declared && Position > declared)
+            {
+                throw new AudioFormatException(Path, $"corrupt: the stream decodes to more than the {declared} samples per channel it declares");
+            }
+
             if (read == 0 && FrameCount is long expected && Position < expected)
             {
                 throw new AudioFormatException(Path, $"truncated: {expected} samples per channel expected, {Position} decoded");

@@ -34,7 +34,7 @@ internal sealed class CqtJob(CqtOptions options, string input, string output, st
     {
         CheckTargets();
         var clock = Stopwatch.StartNew();
-        float[][] channels = AudioDecoder.Decode(input).ResampledTo(options.SampleRate).Channels;
+        float[][] channels = AudioDecoder.Decode(input, options.SampleRate).Channels;
 
         double decodeSeconds = clock.Elapsed.TotalSeconds;
         float[] tensor = _extractor.ComputeTensor(channels);

@@ -22,7 +22,7 @@ internal static class GeneratorData
     public static TrainingExample FromFile(string path, CqtExtractor extractor, MusicNetRecording? labels = null)
     {
         int rate = extractor.Options.SampleRate;
-        float[][] channels = AudioDecoder.Decode(path).ResampledTo(rate).Channels;
+        float[][] channels = AudioDecoder.Decode(path, rate).Channels;
         float[] tensor = extractor.ComputeTensor(channels);
         int frames = extractor.Options.FrameCount(channels[0].Length);
         if (labels is null)

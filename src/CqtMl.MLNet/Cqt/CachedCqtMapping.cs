@@ -81,7 +81,7 @@ public sealed class CachedCqtMapping : CustomMappingFactory<CachedCqtMapping.Inp
     private static float[] Compute(string path, CqtOptions options, double? maxDuration)
     {
         // ComputeTensor takes the first two channels (stereo) or mixes them all (complex).
-        float[][] channels = AudioDecoder.Decode(path).ResampledTo(options.SampleRate).Channels;
+        float[][] channels = AudioDecoder.Decode(path, options.SampleRate).Channels;
 
         if (maxDuration is double seconds)
         {

@@ -16,6 +16,7 @@ public static class MusicNet
     /// <param name="split">Which split.</param>
     /// <returns>The recordings, ordered by split (train first) and id.</returns>
     /// <exception cref="DirectoryNotFoundException">The root or the split's data folder is missing.</exception>
+    /// <exception cref="InvalidDataException">The root holds no recordings in the MusicNet layout.</exception>
     public static IEnumerable<MusicNetRecording> Read(string root, MusicNetSplit split = MusicNetSplit.All)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
@@ -46,6 +47,11 @@ public static class MusicNet
             }
 
             files.AddRange(Directory.GetFiles(data, "*.wav").OrderBy(f => f, StringComparer.Ordinal).Select(f => (name, f)));
+        }
+
+        if (files.Count == 0)
+        {
+            throw new InvalidDataException($"{root}: no MusicNet recordings found (expected {string.Join(" or ", splits.Select(s => $"{s}_data/<id>.wav"))} below this folder)");
         }
 
         return Enumerate(root, files, metadata);

@@ -16,6 +16,9 @@ public enum GenerationMode
 /// </summary>
 public sealed record GenerationOptions
 {
+    /// <summary>The most samples one call may draw per input.</summary>
+    public const int MaxSampleCount = 1024;
+
     /// <summary>Gets the mode. Default deterministic.</summary>
     public GenerationMode Mode { get; init; } = GenerationMode.Deterministic;
 
@@ -57,9 +60,9 @@ public sealed record GenerationOptions
             throw new ArgumentException($"Inference-time dropout ({Dropout}) needs the stochastic mode: deterministic generation never drops units.", nameof(Dropout));
         }
 
-        if (SampleCount < 1)
+        if (SampleCount is < 1 or > MaxSampleCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(SampleCount), SampleCount, "At least one sample is needed.");
+            throw new ArgumentOutOfRangeException(nameof(SampleCount), SampleCount, $"The sample count must be between 1 and {MaxSampleCount}.");
         }
     }
 
