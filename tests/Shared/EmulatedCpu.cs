@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Intrinsics.X86;
 using CqtMl.Audio.IO;
 
@@ -43,7 +42,7 @@ public static class EmulatedCpu
             var failures = new List<string>();
             for (int attempt = 0; attempt < 3; attempt++)
             {
-                var (code, text) = Execute(qemu, args);
+                var (code, text) = ChildProcess.Run(qemu, args, TimeSpan.FromMinutes(5));
                 if (code == 0 && File.Exists(output))
                 {
                     return NpyReader.ReadAll(output).Values;
@@ -81,24 +80,5 @@ public static class EmulatedCpu
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string runner = Path.Combine(testBin.Parent!.Parent!.Parent!.Parent!.FullName, "CqtMl.Onnx.Runner", "bin", testBin.Parent.Name, testBin.Name, "CqtMl.Onnx.Runner.dll");
         return File.Exists(runner) ? runner : throw new FileNotFoundException($"{runner} is missing: build tests/CqtMl.Onnx.Runner.", runner);
-    }
-
-    private static (int Code, string Output) Execute(string fileName, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, "timed out after 5 minutes");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CqtMl.Tests.Shared;
 
 /// <summary>
@@ -20,7 +18,7 @@ public static class PyTorchTwin
     public static string Run(params string[] args)
     {
         string python = Python ?? throw new InvalidOperationException(MissingReason);
-        var (code, output) = Execute(python, new[] { FindScript() }.Concat(args));
+        var (code, output) = ChildProcess.Run(python, new[] { FindScript() }.Concat(args));
         return code == 0 ? output : throw new InvalidOperationException($"cqt_vit.py {args[0]} exited with {code}: {output}");
     }
 
@@ -31,7 +29,7 @@ public static class PyTorchTwin
         {
             try
             {
-                if (Execute(candidate, new[] { "-c", "import torch, numpy" }).Code == 0)
+                if (ChildProcess.Run(candidate, new[] { "-c", "import torch, numpy" }).Code == 0)
                 {
                     return candidate;
                 }
@@ -43,20 +41,6 @@ public static class PyTorchTwin
         }
 
         return null;
-    }
-
-    private static (int Code, string Output) Execute(string fileName, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
     private static string FindScript()
