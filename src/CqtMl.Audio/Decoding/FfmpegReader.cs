@@ -58,7 +58,14 @@ public static class FfmpegReader
             var stream = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.DeleteOnClose);
             try
             {
-                return WavReader.Open(path, stream);
+                WavReader reader = WavReader.Open(path, stream);
+                if (DeclaredFlacSamples(path) is long declared && reader.FrameCount < declared)
+                {
+                    // ffmpeg resynchronises after damaged FLAC frames and drops them without a word at -v error.
+                    System.Diagnostics.Trace.TraceWarning($"{path}: ffmpeg decoded {reader.FrameCount} of the {declared} samples per channel the FLAC header declares: damaged frames were skipped, so the audio after them is shifted earlier");
+                }
+
+                return reader;
             }
             catch
             {
@@ -85,6 +92,23 @@ public static class FfmpegReader
                 }
             }
         }
+    }
+
+    /// <summary>The total samples per channel a FLAC file's STREAMINFO declares, or null (not FLAC, or unknown).</summary>
+    private static long? DeclaredFlacSamples(string path)
+    {
+        var head = new byte[26];
+        using (FileStream file = AudioDecoder.OpenFile(path))
+        {
+            if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length || !head.AsSpan(0, 4).SequenceEqual("fLaC"u8) || (head[4] & 0x7F) != 0)
+            {
+                return null;
+            }
+        }
+
+        // STREAMINFO: ... 20 bits sample rate, 3 bits channels, 5 bits bits per sample, 36 bits total samples.
+        long total = (long)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(head.AsSpan(18)) & ((1UL << 36) - 1));
+        return total > 0 ? total : null;
     }
 
     private static string? FindExecutable()

@@ -128,6 +128,19 @@ public class MalformedHeaderTests : IDisposable
         Assert.Contains(warnings, w => w.Contains(path, StringComparison.Ordinal) && w.Contains($"skipped {junk.Length} bytes", StringComparison.Ordinal));
     }
 
+    [SkippableFact]
+    public void FlacWithAZeroedRunDecodesThroughFfmpegWithAWarningThatFramesWereSkipped()
+    {
+        Skip.IfNot(FfmpegReader.IsAvailable, "ffmpeg is not on the PATH (FLAC is decoded through it).");
+        SharedData.SkipIfMissing();
+        byte[] flac = File.ReadAllBytes(SharedData.Path("fixtures", "flac", "loop_amen.flac"));
+        Array.Clear(flac, flac.Length / 3, 64 * 1024);
+        string path = Write("zeroed.flac", flac);
+        (AudioData decoded, List<string> warnings) = DecodeWithWarnings(path);
+        Assert.True(decoded.FrameCount < 77_000, $"{decoded.FrameCount} samples");
+        Assert.Contains(warnings, w => w.Contains(path, StringComparison.Ordinal) && w.Contains("damaged frames were skipped", StringComparison.Ordinal));
+    }
+
     private static (AudioData Audio, List<string> Warnings) DecodeWithWarnings(string path)
     {
         var listener = new CollectingListener();
