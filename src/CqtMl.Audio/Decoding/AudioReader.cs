@@ -9,8 +9,8 @@ public abstract class AudioReader : IDisposable
     /// <summary>The lowest sample rate a file may declare, in Hz.</summary>
     public const int MinSampleRate = 1_000;
 
-    /// <summary>The highest sample rate a file may declare, in Hz.</summary>
-    public const int MaxSampleRate = 1_000_000;
+    /// <summary>The highest sample rate a file may declare, in Hz: the CQT's own limit.</summary>
+    public const int MaxSampleRate = Cqt.CqtOptions.MaxSampleRate;
 
     /// <summary>The most channels a file may declare.</summary>
     public const int MaxChannels = 255;
@@ -29,11 +29,7 @@ public abstract class AudioReader : IDisposable
     /// <exception cref="AudioFormatException">The sample rate, channel count or length is out of range.</exception>
     protected AudioReader(string path, int sampleRate, int channelCount, long? frameCount)
     {
-        if (sampleRate is < MinSampleRate or > MaxSampleRate)
-        {
-            throw new AudioFormatException(path, $"unsupported or corrupt sample rate {sampleRate} Hz (supported: {MinSampleRate} to {MaxSampleRate} Hz)");
-        }
-
+        CheckSampleRate(path, sampleRate);
         if (channelCount is < 1 or > MaxChannels)
         {
             throw new AudioFormatException(path, $"unsupported or corrupt channel count {channelCount} (supported: 1 to {MaxChannels})");
@@ -48,6 +44,18 @@ public abstract class AudioReader : IDisposable
         SampleRate = sampleRate;
         ChannelCount = channelCount;
         FrameCount = frameCount;
+    }
+
+    /// <summary>Rejects a declared sample rate outside [<see cref="MinSampleRate"/>, <see cref="MaxSampleRate"/>].</summary>
+    /// <param name="path">The file, for the message.</param>
+    /// <param name="sampleRate">The rate the file declares (formats store it in up to 32 unsigned bits).</param>
+    /// <exception cref="AudioFormatException">The rate is out of range.</exception>
+    internal static void CheckSampleRate(string path, long sampleRate)
+    {
+        if (sampleRate is < MinSampleRate or > MaxSampleRate)
+        {
+            throw new AudioFormatException(path, $"unsupported or corrupt sample rate {sampleRate} Hz (supported: {MinSampleRate} to {MaxSampleRate} Hz)");
+        }
     }
 
     /// <summary>Gets the file being read.</summary>

@@ -31,12 +31,15 @@ public sealed class OggVorbisReader : AudioReader
             }
 
             stream.Position = 0;
-            Stream source = layout.Patches.Count == 0 ? stream : new PatchedStream(stream, layout.Patches);
-            stream = source;
+            if (layout.Patches.Count > 0)
+            {
+                stream = new PatchedStream(stream, layout.Patches);
+            }
+
             long declared;
             try
             {
-                decoder = new VorbisReader(source, closeOnDispose: true);
+                decoder = new VorbisReader(stream, closeOnDispose: true);
                 declared = decoder.TotalSamples;
             }
             catch (Exception e) when (e is not AudioFormatException and not OutOfMemoryException)

@@ -256,16 +256,12 @@ public sealed class WavReader : AudioReader
             throw new AudioFormatException(path, "corrupt: zero channels");
         }
 
-        if (sampleRate is < AudioReader.MinSampleRate or > AudioReader.MaxSampleRate)
-        {
-            throw new AudioFormatException(path, $"unsupported or corrupt sample rate {sampleRate} Hz (supported: {AudioReader.MinSampleRate} to {AudioReader.MaxSampleRate} Hz)");
-        }
-
         if (blockAlign != channels * bits / 8)
         {
             throw new AudioFormatException(path, $"corrupt: block align {blockAlign} does not match {channels} channels of {bits} bits");
         }
 
+        AudioReader.CheckSampleRate(path, sampleRate);
         return new Header((int)sampleRate, channels, bits, isFloat, blockAlign, 0);
     }
 

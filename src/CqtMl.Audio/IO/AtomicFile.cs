@@ -61,7 +61,7 @@ public static class AtomicFile
             File.Delete(temp);
             if (e is IOException or UnauthorizedAccessException)
             {
-                throw new IOException($"{path}: cannot write the file ({e.Message.Replace(temp, path, StringComparison.Ordinal)})", e);
+                throw WriteError(path, temp, e);
             }
 
             throw;
@@ -113,8 +113,18 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"{path}: cannot write the file ({e.Message})", e);
+            throw WriteError(path, null, e);
         }
+    }
+
+    /// <summary>
+    /// The error for a failed write of <paramref name="path"/>: it names the user's path, also where the underlying
+    /// message named the temporary file.
+    /// </summary>
+    internal static IOException WriteError(string path, string? temporary, Exception inner)
+    {
+        string reason = temporary is null ? inner.Message : inner.Message.Replace(temporary, path, StringComparison.Ordinal);
+        return new IOException($"{path}: cannot write the file ({reason})", inner);
     }
 
     private static void SweepStale(string folder, string name)

@@ -45,7 +45,7 @@ public sealed class NpyWriter : IDisposable
         {
             _handle?.Dispose();
             File.Delete(_temp);
-            throw new IOException($"{path}: cannot write the file ({e.Message.Replace(_temp, path, StringComparison.Ordinal)})", e);
+            throw AtomicFile.WriteError(path, _temp, e);
         }
     }
 

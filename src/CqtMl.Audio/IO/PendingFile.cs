@@ -33,7 +33,7 @@ public sealed class PendingFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"{_displayPath}: cannot write the file ({e.Message.Replace(_temporary, _displayPath, StringComparison.Ordinal)})", e);
+            throw AtomicFile.WriteError(_displayPath, _temporary, e);
         }
     }
 

@@ -73,9 +73,7 @@ internal static class CqtCommand
         }
         catch (ArgumentOutOfRangeException e)
         {
-            string option = e.ParamName is string name && flags.TryGetValue(name, out Option? flag) ? flag.Name : e.ParamName ?? "option";
-            string reason = e.Message.Split(" (Parameter", 2)[0].Split('\n')[0];
-            throw new UsageException($"{option}: {reason}", e);
+            throw UsageException.ForOption(e, flags, e.ParamName ?? "option");
         }
     }
 }

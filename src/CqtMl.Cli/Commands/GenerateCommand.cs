@@ -52,8 +52,7 @@ internal static class GenerateCommand
             }
             catch (ArgumentException e)
             {
-                string flag = e.ParamName is string name && flags.TryGetValue(name, out Option? option) ? option.Name : "generation options";
-                throw new UsageException($"{flag}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+                throw UsageException.ForOption(e, flags, "generation options");
             }
 
             string audioPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);

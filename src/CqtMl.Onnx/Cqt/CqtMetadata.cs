@@ -45,6 +45,18 @@ public static class CqtMetadata
         };
     }
 
+    /// <summary>Reads a positive integer entry of a model's metadata.</summary>
+    /// <param name="metadata">The model's metadata.</param>
+    /// <param name="key">The entry.</param>
+    /// <param name="source">The model file (or another name) for error messages.</param>
+    /// <param name="hint">Appended to the error message (for example what to do about it).</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="InvalidDataException">The entry is missing, not a number, or not positive.</exception>
+    internal static int PositiveInteger(IReadOnlyDictionary<string, string> metadata, string key, string source, string hint = "") =>
+        metadata.TryGetValue(key, out string? text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : throw new InvalidDataException($"{source}: the model's metadata has no valid '{key}' (got '{text}'){hint}");
+
     /// <summary>Reads and validates the parameters from metadata entries.</summary>
     /// <param name="metadata">The model's metadata.</param>
     /// <param name="source">The model file (or another name) for error messages.</param>
@@ -53,9 +65,7 @@ public static class CqtMetadata
     public static CqtOptions Read(IReadOnlyDictionary<string, string> metadata, string source)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        int Integer(string key) => metadata.TryGetValue(key, out string? text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value
-            : throw new InvalidDataException($"{source}: the model's metadata has no valid '{key}' (got '{text}')");
+        int Integer(string key) => PositiveInteger(metadata, key, source);
         string fminText = metadata.TryGetValue(FMinKey, out string? f) ? f : string.Empty;
         if (!double.TryParse(fminText, NumberStyles.Float, CultureInfo.InvariantCulture, out double fmin))
         {

@@ -42,9 +42,7 @@ public sealed record GeneratorModelInfo(CqtOptions Cqt, int Levels, int Depth, i
             throw new InvalidDataException($"{source}: not a CqtMl generator model (its metadata's {GeneratorContract.KindKey} is '{kind}', expected '{Kind}')");
         }
 
-        int Read(string key) => map.TryGetValue(key, out string? text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value
-            : throw new InvalidDataException($"{source}: the generator model's metadata has no valid '{key}' (exported by an older CqtMl version? Export it again)");
+        int Read(string key) => CqtMetadata.PositiveInteger(map, key, source, "; exported by an older CqtMl version? Export it again");
         var info = new GeneratorModelInfo(
             CqtMetadata.Read(map, source),
             Read(GeneratorContract.LevelsKey),
