@@ -38,6 +38,9 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create(stdout));
         root.Subcommands.Add(TrainGeneratorCommand.Create(stdout));
         root.Subcommands.Add(GenerateCommand.Create(stdout));
+        root.Subcommands.Add(CompareCommand.Create(stdout));
+        root.Subcommands.Add(JudgeCommand.Create(stdout));
+        root.Subcommands.Add(LabelCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -63,6 +66,7 @@ public static class Program
                 FileNotFoundException f => (BadInput, $"{f.FileName}: file not found"),
                 IOException or UnauthorizedAccessException => (BadInput, e.Message),
                 InvalidDataException => (BadInput, e.Message),
+                InvalidOperationException => (BadInput, e.Message),
                 OperationCanceledException => (BadInput, "cancelled"),
                 _ => (BadInput, $"{e.GetType().Name}: {e.Message}"),
             };

@@ -6,7 +6,8 @@ namespace CqtMl.Benchmarks;
 /// <summary>
 /// Runs the benchmarks: <c>dotnet run -c Release --project tests/CqtMl.Benchmarks -- --filter '*'</c> (BenchmarkDotNet),
 /// or <c>-- paired [rounds] [frames,...] [batches,...]</c> for <see cref="PairedGeneratorComparison"/>, or
-/// <c>-- int8 [model-dir audio...]</c> for <see cref="Int8Accuracy"/>.
+/// <c>-- int8 [model-dir audio...]</c> for <see cref="Int8Accuracy"/>, or <c>-- coherence generator.onnx audio...</c>
+/// for <see cref="CoherenceMeasurement"/>.
 /// </summary>
 public static class Program
 {
@@ -26,6 +27,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "int8")
         {
             Int8Accuracy.Run(Console.Out, args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "coherence")
+        {
+            CoherenceMeasurement.Run(Console.Out, args[1..]);
             return;
         }
 

@@ -43,6 +43,9 @@ public sealed record CqtOptions
     /// <summary>Gets the number of threads one transform may use; null means all processors. Default null.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>Gets the CQT frames per second: sample rate / hop length.</summary>
+    public double FrameRate => (double)SampleRate / HopLength;
+
     /// <summary>Gets the centre frequency of bin <paramref name="bin"/> in Hz: <c>fmin * 2^(bin / binsPerOctave)</c>.</summary>
     /// <param name="bin">The bin index, 0 = <see cref="FMin"/>.</param>
     /// <returns>The frequency in Hz.</returns>

@@ -55,6 +55,42 @@ public sealed class AudioData
         return new AudioData(sampleRate, channels);
     }
 
+    /// <summary>
+    /// Cuts a clip: the samples from round(offset x rate) for round(duration x rate) samples, or to the end when the
+    /// audio is shorter. The comparison datasets and <c>cqtml generate --offset --duration</c> both cut clips this way
+    /// (after resampling to the CQT's rate), so a sample regenerates bit for bit.
+    /// </summary>
+    /// <param name="offsetSeconds">The start in seconds (>= 0, before the end).</param>
+    /// <param name="durationSeconds">The length in seconds (> 0).</param>
+    /// <returns>The clip (this audio when it is the whole of it).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The offset is negative or not before the end, or the duration not positive.</exception>
+    public AudioData Clip(double offsetSeconds, double durationSeconds)
+    {
+        if (!(offsetSeconds >= 0) || double.IsInfinity(offsetSeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(offsetSeconds), offsetSeconds, "The clip offset must be a finite number of seconds, at least 0.");
+        }
+
+        if (!(durationSeconds > 0) || double.IsInfinity(durationSeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(durationSeconds), durationSeconds, "The clip duration must be a positive, finite number of seconds.");
+        }
+
+        long start = (long)Math.Round(offsetSeconds * SampleRate);
+        if (start >= FrameCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offsetSeconds), offsetSeconds, $"The clip offset {offsetSeconds} s is not before the end of the audio ({Duration:0.###} s).");
+        }
+
+        int length = (int)Math.Max(1, Math.Min(Math.Round(durationSeconds * SampleRate), FrameCount - start));
+        if (start == 0 && length == FrameCount)
+        {
+            return this;
+        }
+
+        return new AudioData(SampleRate, Channels.Select(c => c.AsSpan((int)start, length).ToArray()).ToArray());
+    }
+
     /// <summary>Returns the mean of all channels.</summary>
     /// <returns>A new mono signal.</returns>
     public float[] MixToMono() => ChannelCount == 1 ? (float[])Channels[0].Clone() : Cqt.CqtExtractor.MixToMono(Channels);

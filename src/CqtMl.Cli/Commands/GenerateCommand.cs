@@ -1,8 +1,10 @@
 using System.CommandLine;
 using CqtMl.Audio.Cqt;
+using CqtMl.Audio.Decoding;
 using CqtMl.Audio.IO;
 using CqtMl.Onnx.Generation;
 using CqtMl.Plots;
+using CqtMl.Preferences.Comparisons;
 
 namespace CqtMl.Cli.Commands;
 
@@ -24,6 +26,9 @@ internal static class GenerateCommand
         var seed = new Option<long>("--seed") { CustomParser = CliNumbers.ParseLong, Description = "Sampling seed.", DefaultValueFactory = _ => defaults.Seed };
         var samples = new Option<int>("--samples") { CustomParser = CliNumbers.ParseInt, Description = "Samples to draw.", DefaultValueFactory = _ => defaults.SampleCount };
         var dropout = new Option<double>("--dropout") { CustomParser = CliNumbers.ParseDouble, Description = "Inference-time dropout probability in [0, 1) (stochastic mode only).", DefaultValueFactory = _ => defaults.Dropout };
+        var coherence = new Option<double>("--coherence") { CustomParser = CliNumbers.ParseDouble, Description = "Correlation time of the sampling noise in seconds (stochastic mode; 0 = every frame independent).", DefaultValueFactory = _ => defaults.Coherence };
+        var offset = new Option<double?>("--offset") { CustomParser = r => CliNumbers.ParseDouble(r), Description = "Start of the clip in seconds (cut from the decoded, resampled audio as cqtml compare cuts it)." };
+        var duration = new Option<double?>("--duration") { CustomParser = r => CliNumbers.ParseDouble(r), Description = "Length of the clip in seconds (default: to the end)." };
 
         // Which flag sets which GenerationOptions property, so that a validation error names the flag the user typed.
         var flags = new Dictionary<string, Option>
@@ -33,9 +38,10 @@ internal static class GenerateCommand
             [nameof(GenerationOptions.Seed)] = seed,
             [nameof(GenerationOptions.SampleCount)] = samples,
             [nameof(GenerationOptions.Dropout)] = dropout,
+            [nameof(GenerationOptions.Coherence)] = coherence,
         };
         var png = new Option<string?>("--png") { Description = "Also plot the first sample's control curves." };
-        var command = new Command("generate", "Generate control signals for an audio file with an exported generator.") { input, model, output, mode, temperature, seed, samples, dropout, png };
+        var command = new Command("generate", "Generate control signals for an audio file with an exported generator.") { input, model, output, mode, temperature, seed, samples, dropout, coherence, offset, duration, png };
         command.SetAction(parse =>
         {
             var options = new GenerationOptions
@@ -45,6 +51,7 @@ internal static class GenerateCommand
                 Seed = parse.GetValue(seed),
                 SampleCount = parse.GetValue(samples),
                 Dropout = parse.GetValue(dropout),
+                Coherence = parse.GetValue(coherence),
             };
             try
             {
@@ -67,13 +74,25 @@ internal static class GenerateCommand
 
             // The CQT the model was trained on (its metadata says which): sample rate, hop, bins, fmin, channels.
             CqtOptions cqt = generator.Info.Cqt;
-            var example = GeneratorData.FromFile(audioPath, new CqtExtractor(cqt));
-            float[] controls = generator.Generate(example.Cqt, 1, example.Frames, options);
+            (double? clipOffset, double? clipDuration) = (parse.GetValue(offset), parse.GetValue(duration));
+            AudioData audio = AudioDecoder.Decode(audioPath, cqt.SampleRate);
+            float[] tensor;
+            int frames;
+            try
+            {
+                (tensor, frames) = ClipCqt.Compute(audio, new CqtExtractor(cqt), clipOffset, clipDuration);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw UsageException.ForOption(e, new Dictionary<string, Option> { ["offsetSeconds"] = offset, ["durationSeconds"] = duration }, "clip");
+            }
+
+            float[] controls = generator.Generate(tensor, 1, frames, options);
             const int Registers = GeneratorContract.Registers;
-            using PendingFile npy = NpyWriter.Prepare(outPath, controls, options.SampleCount, Registers, example.Frames);
-            using PendingFile? plot = pngPath is null ? null : AtomicFile.Prepare(pngPath, temp => TrainingCurves.SaveControlsPng(temp, controls.AsSpan(0, Registers * example.Frames), example.Frames, (double)cqt.SampleRate / cqt.HopLength, $"{Path.GetFileName(audioPath)}: controls ({options.Mode.ToString().ToLowerInvariant()})"));
+            using PendingFile npy = NpyWriter.Prepare(outPath, controls, options.SampleCount, Registers, frames);
+            using PendingFile? plot = pngPath is null ? null : AtomicFile.Prepare(pngPath, temp => TrainingCurves.SaveControlsPng(temp, controls.AsSpan(0, Registers * frames), frames, (double)cqt.SampleRate / cqt.HopLength, $"{Path.GetFileName(audioPath)}: controls ({options.Mode.ToString().ToLowerInvariant()})"));
             AtomicFile.CommitAll(npy, plot);
-            stdout.WriteLine($"cqtml generate: [{options.SampleCount}, {GeneratorContract.Registers}, {example.Frames}] controls -> {Path.GetFullPath(outPath)}");
+            stdout.WriteLine($"cqtml generate: [{options.SampleCount}, {GeneratorContract.Registers}, {frames}] controls -> {Path.GetFullPath(outPath)}");
             return Program.Success;
         });
         return command;

@@ -45,6 +45,7 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
         Seed = options.Seed,
         SampleCount = options.SampleCount,
         Dropout = options.Dropout,
+        Coherence = options.Coherence,
     };
 
     /// <inheritdoc/>
@@ -143,6 +144,13 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
 
         /// <summary>Inference-time dropout probability on the MLP hidden units, stochastic mode only. Default 0.</summary>
         public double Dropout;
+
+        /// <summary>
+        /// The correlation time of the Gumbel noise in seconds, stochastic mode only (see
+        /// <see cref="GenerationOptions.Coherence"/>; 0 draws every frame independently). Default
+        /// <see cref="GenerationOptions.DefaultCoherence"/>.
+        /// </summary>
+        public double Coherence = GenerationOptions.DefaultCoherence;
 
         /// <summary>
         /// When set, also output the logits in this column: <c>Vector&lt;Single&gt;</c> <c>[SampleCount, 4, K, T]</c>

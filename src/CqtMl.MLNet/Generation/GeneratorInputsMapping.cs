@@ -43,6 +43,8 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
             options.Temperature.ToString("R", CultureInfo.InvariantCulture),
             options.Seed.ToString(CultureInfo.InvariantCulture),
             options.Dropout.ToString("R", CultureInfo.InvariantCulture),
+            options.Coherence.ToString("R", CultureInfo.InvariantCulture),
+            info.Cqt.FrameRate.ToString("R", CultureInfo.InvariantCulture),
         }));
     }
 
@@ -53,7 +55,7 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        (GeneratorModelInfo info, GenerationOptions options) = Decode(input.Parameters);
+        (GeneratorModelInfo info, GenerationOptions options, double frameRate) = Decode(input.Parameters);
         float[] cqt = input.Cqt;
         int perFrame = GeneratorContract.InputChannels * info.Bins;
         if (cqt.Length == 0 || cqt.Length % perFrame != 0)
@@ -81,7 +83,7 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
         output.DropoutMask = dropout ? new float[info.Depth * samples * block] : Array.Empty<float>();
         for (int s = 0; s < samples; s++)
         {
-            options.NoiseFor(s, noiseCount)?.CopyTo(output.Gumbel, s * noiseCount);
+            options.NoiseFor(s, 1, info.Levels, frames, frameRate)?.CopyTo(output.Gumbel, s * noiseCount);
             if (options.DropoutMaskFor(s, info.Depth * block) is float[] mask)
             {
                 // Sample s's mask is [depth, 1, tokens, mlp]; the batch of samples needs [depth, samples, tokens, mlp].
@@ -93,10 +95,11 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
         }
     }
 
-    private static (GeneratorModelInfo Info, GenerationOptions Options) Decode(string parameters)
+    /// <summary>Decodes <see cref="Encode"/>'s parameters; models saved before coherent noise have 10 (coherence 0).</summary>
+    private static (GeneratorModelInfo Info, GenerationOptions Options, double FrameRate) Decode(string parameters)
     {
         string[] parts = parameters.Split(';');
-        if (parts.Length != 10)
+        if (parts.Length is not (10 or 12))
         {
             throw new InvalidOperationException($"Malformed generator parameters '{parameters}'.");
         }
@@ -111,8 +114,10 @@ public sealed class GeneratorInputsMapping : CustomMappingFactory<GeneratorInput
             Temperature = double.Parse(parts[7], CultureInfo.InvariantCulture),
             Seed = long.Parse(parts[8], CultureInfo.InvariantCulture),
             Dropout = double.Parse(parts[9], CultureInfo.InvariantCulture),
+            Coherence = parts.Length > 10 ? double.Parse(parts[10], CultureInfo.InvariantCulture) : 0,
         };
-        return (info, options);
+        double frameRate = parts.Length > 10 ? double.Parse(parts[11], CultureInfo.InvariantCulture) : 1;
+        return (info, options, frameRate);
     }
 
     /// <summary>The mapping's input row.</summary>

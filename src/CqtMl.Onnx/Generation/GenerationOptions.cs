@@ -11,13 +11,19 @@ public enum GenerationMode
 }
 
 /// <summary>
-/// Generation parameters. Stochastic output is a function of (input, seed, temperature, dropout, sample index) and is
-/// the same in TorchSharp and ONNX Runtime.
+/// Generation parameters. Stochastic output is a function of (input, seed, temperature, dropout, coherence, sample
+/// index) and is the same in TorchSharp and ONNX Runtime.
 /// </summary>
 public sealed record GenerationOptions
 {
     /// <summary>The most samples one call may draw per input.</summary>
     public const int MaxSampleCount = 1024;
+
+    /// <summary>The default <see cref="Coherence"/> in seconds, chosen by measurement (docs/benchmarks.md).</summary>
+    public const double DefaultCoherence = 0.5;
+
+    /// <summary>The longest <see cref="Coherence"/> in seconds.</summary>
+    public const double MaxCoherence = 60;
 
     /// <summary>Gets the mode. Default deterministic.</summary>
     public GenerationMode Mode { get; init; } = GenerationMode.Deterministic;
@@ -36,6 +42,14 @@ public sealed record GenerationOptions
     /// mode only; deterministic generation never drops). Default 0 (no dropout).
     /// </summary>
     public double Dropout { get; init; }
+
+    /// <summary>
+    /// Gets the correlation time of the Gumbel noise in seconds (stochastic mode): 0 draws every frame's noise
+    /// independently (levels may change every frame); larger values correlate the noise over time (see
+    /// <see cref="CoherentGumbelNoise"/>), so a sample's levels change about as often as the music does, while each
+    /// frame's level is still drawn from the softmax at the temperature. Default <see cref="DefaultCoherence"/>.
+    /// </summary>
+    public double Coherence { get; init; } = DefaultCoherence;
 
     /// <summary>Checks the parameters.</summary>
     public void Validate()
@@ -60,6 +74,11 @@ public sealed record GenerationOptions
             throw new ArgumentException($"Inference-time dropout ({Dropout}) needs the stochastic mode: deterministic generation never drops units.", nameof(Dropout));
         }
 
+        if (Coherence is < 0 or > MaxCoherence || double.IsNaN(Coherence))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Coherence), Coherence, $"The coherence (noise correlation time) must be between 0 and {MaxCoherence} seconds.");
+        }
+
         if (SampleCount is < 1 or > MaxSampleCount)
         {
             throw new ArgumentOutOfRangeException(nameof(SampleCount), SampleCount, $"The sample count must be between 1 and {MaxSampleCount}.");
@@ -68,13 +87,32 @@ public sealed record GenerationOptions
 
     /// <summary>
     /// Gets the Gumbel noise for sample <paramref name="sample"/> of a batch of logits <c>[batch, 4, K, T]</c>, or
-    /// null in deterministic mode. Each sample index has its own stream (seed + sample), laid out like the logits.
+    /// null in deterministic mode. Each sample index has its own stream (seed + sample), laid out like the logits; with
+    /// a <see cref="Coherence"/> above 0 the noise of each (row, control, level) is correlated along T.
     /// </summary>
     /// <param name="sample">The sample index.</param>
-    /// <param name="count">The number of logits.</param>
+    /// <param name="batch">The batch size.</param>
+    /// <param name="levels">K.</param>
+    /// <param name="frames">T.</param>
+    /// <param name="frameRate">CQT frames per second (sample rate / hop length), which turns the coherence into frames.</param>
     /// <returns>The noise or null.</returns>
-    public float[]? NoiseFor(int sample, int count) =>
-        Mode == GenerationMode.Stochastic ? GumbelNoise.Create(SampleSeed(sample), count) : null;
+    public float[]? NoiseFor(int sample, int batch, int levels, int frames, double frameRate)
+    {
+        if (Mode != GenerationMode.Stochastic)
+        {
+            return null;
+        }
+
+        if (!(frameRate > 0) || double.IsInfinity(frameRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(frameRate), frameRate, "The frame rate must be a positive, finite number.");
+        }
+
+        int series = checked(batch * GeneratorContract.Registers * levels);
+        return Coherence == 0
+            ? GumbelNoise.Create(SampleSeed(sample), checked(series * frames))
+            : CoherentGumbelNoise.Create(SampleSeed(sample), series, frames, Coherence * frameRate);
+    }
 
     /// <summary>
     /// Gets the inference-time dropout mask for sample <paramref name="sample"/>, laid out <c>[depth, batch, tokens,

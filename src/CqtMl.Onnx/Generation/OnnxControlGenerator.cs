@@ -92,13 +92,13 @@ public sealed class OnnxControlGenerator : IDisposable
 
         var input = NamedOnnxValue.CreateFromTensor(GeneratorContract.CqtInput, new DenseTensor<float>(cqt, new[] { batch, GeneratorContract.InputChannels, Bins, frames }));
         var temperature = NamedOnnxValue.CreateFromTensor(GeneratorContract.TemperatureInput, new DenseTensor<float>(new[] { (float)options.Temperature }, new[] { 1 }));
-        int count = batch * GeneratorContract.Registers * Levels * frames, perSample = batch * GeneratorContract.Registers * frames;
+        int perSample = batch * GeneratorContract.Registers * frames;
         int tokens = Info.Tokens(frames);
         var controls = new float[options.SampleCount * perSample];
         for (int s = 0; s < options.SampleCount; s++)
         {
             var inputs = new List<NamedOnnxValue> { input, temperature };
-            if (options.NoiseFor(s, count) is float[] noise)
+            if (options.NoiseFor(s, batch, Levels, frames, Info.Cqt.FrameRate) is float[] noise)
             {
                 inputs.Add(NamedOnnxValue.CreateFromTensor(GeneratorContract.GumbelInput, new DenseTensor<float>(noise, new[] { batch, GeneratorContract.Registers, Levels, frames })));
             }

@@ -15,9 +15,10 @@ public static class ControlSampler
     /// <summary>Generates controls for a batch of CQTs.</summary>
     /// <param name="model">The generator (switched to evaluation mode).</param>
     /// <param name="cqt">CQT tensor <c>[B, 2, bins, T]</c>.</param>
-    /// <param name="options">Mode, temperature, seed and sample count.</param>
+    /// <param name="options">Mode, temperature, seed, sample count, dropout and coherence.</param>
+    /// <param name="frameRate">CQT frames per second, which turns the coherence into frames; null for the default CQT's (22050 / 64).</param>
     /// <returns>Controls <c>[SampleCount * B, 4, T]</c> in [0, 1], sample-major.</returns>
-    public static float[] Generate(CqtVisionTransformer model, Tensor cqt, GenerationOptions options)
+    public static float[] Generate(CqtVisionTransformer model, Tensor cqt, GenerationOptions options, double? frameRate = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(cqt);
@@ -40,7 +41,7 @@ public static class ControlSampler
                 ? shared ??= model.forward(input).cpu()
                 : model.Forward(input, tensor(mask, maskShape).to(device)).cpu();
             Tensor scaled = logits.DividedBy(options.Temperature);
-            float[]? noise = options.NoiseFor(s, (int)logits.numel());
+            float[]? noise = options.NoiseFor(s, (int)b, (int)k, (int)t, frameRate ?? new CqtMl.Audio.Cqt.CqtOptions().FrameRate);
             Tensor perturbed = noise is null ? scaled : scaled.Plus(tensor(noise, logits.shape));
             float[] level = perturbed.argmax(2).to_type(ScalarType.Float32).DividedBy(k - 1).data<float>().ToArray();
             level.CopyTo(controls, s * level.Length);
