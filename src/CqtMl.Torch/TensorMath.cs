@@ -19,6 +19,13 @@ internal static class TensorMath
         return a.add(b, one);
     }
 
+    /// <summary>Returns a - b.</summary>
+    public static Tensor Minus(this Tensor a, Tensor b)
+    {
+        using Scalar minusOne = -1;
+        return a.add(b, minusOne);
+    }
+
     /// <summary>Returns a * factor.</summary>
     public static Tensor Times(this Tensor a, double factor)
     {

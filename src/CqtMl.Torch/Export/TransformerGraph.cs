@@ -76,7 +76,7 @@ internal sealed class TransformerGraph(OnnxGraph g, IReadOnlyDictionary<string, 
         g.Node("Gather", new[] { dropoutMask, g.Scalar(block) }, attributes: OnnxAttribute.Int("axis", 0));
 
     /// <summary>x times a Linear weight (transposed), in float32 or as int8 dynamic quantization.</summary>
-    private string MatMul(string x, string weight) => MatMul(x, weights[weight]);
+    internal string MatMul(string x, string weight) => MatMul(x, weights[weight]);
 
     private string MatMul(string x, Tensor weight)
     {
@@ -89,14 +89,14 @@ internal sealed class TransformerGraph(OnnxGraph g, IReadOnlyDictionary<string, 
         return g.ContribNode("DynamicQuantizeMatMul", new[] { x, quantized, scales });
     }
 
-    private string Bias(string x, string bias) => g.Node("Add", new[] { x, Float(bias) });
+    internal string Bias(string x, string bias) => g.Node("Add", new[] { x, Float(bias) });
 
     private string Float(string name, bool transpose = false) => OnnxWeights.Float(g, weights[name], transpose);
 
-    private string LayerNorm(string x, string prefix) =>
+    internal string LayerNorm(string x, string prefix) =>
         g.Node("LayerNormalization", new[] { x, Float(prefix + "weight"), Float(prefix + "bias") }, attributes: new[] { OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", Epsilon) });
 
-    private string Gelu(string x)
+    internal string Gelu(string x)
     {
         // Exact GELU: 0.5 x (1 + erf(x / sqrt 2)).
         string erf = g.Node("Erf", new[] { g.Node("Mul", new[] { x, g.Constant(new[] { (float)(1 / Math.Sqrt(2)) }, 1) }) });

@@ -104,6 +104,36 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long padded = (t + GeneratorConfig.TimePatch - 1) / GeneratorConfig.TimePatch * GeneratorConfig.TimePatch;
         long timeTokens = padded / GeneratorConfig.TimePatch;
+        int f = Config.FrequencyTokens, d = Config.EmbedDim;
+        Tensor tokens = Encode(x, dropoutMask);
+
+        // Average the frequency tokens of each time step, then K levels for 4 controls on each of its 4 frames.
+        Tensor pooled = tokens.reshape(b, f, timeTokens, d).mean(new long[] { 1 });
+        Tensor logits = head.forward(pooled).reshape(b, timeTokens, GeneratorConfig.Controls, Config.Levels, GeneratorConfig.TimePatch)
+            .permute(0, 2, 3, 1, 4).reshape(b, GeneratorConfig.Controls, Config.Levels, padded);
+        return logits.narrow(3, 0, t).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Encodes a CQT into normalised tokens <c>[B, F x Tt, D]</c> (frequency-major: token i is frequency i / Tt, time
+    /// i % Tt): log compression, padding, embedding, positions, every block and the final norm: everything but the head.
+    /// The reward model's CQT encoder is this network.
+    /// </summary>
+    /// <param name="x">CQT magnitudes <c>[B, 2, bins, T]</c>.</param>
+    /// <param name="dropoutMask">Null, or the inference-time dropout mask (see <see cref="Forward"/>).</param>
+    /// <returns>The tokens.</returns>
+    public Tensor Encode(Tensor x, Tensor? dropoutMask = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 4 || x.shape[1] != GeneratorConfig.InputChannels || x.shape[2] != Config.Bins || x.shape[3] < 1)
+        {
+            throw new ArgumentException($"Expected a CQT tensor [B, {GeneratorConfig.InputChannels}, {Config.Bins}, T >= 1], got [{string.Join(", ", x.shape)}].", nameof(x));
+        }
+
+        long b = x.shape[0], t = x.shape[3];
+        using var scope = NewDisposeScope();
+        long padded = (t + GeneratorConfig.TimePatch - 1) / GeneratorConfig.TimePatch * GeneratorConfig.TimePatch;
+        long timeTokens = padded / GeneratorConfig.TimePatch;
         if (Config.Positions == GeneratorPositions.Sliced && timeTokens > Config.MaxTimeTokens)
         {
             throw new ArgumentException($"{t} frames exceed the time-position table ({Config.MaxTimeTokens * GeneratorConfig.TimePatch} frames).", nameof(x));
@@ -132,10 +162,6 @@ public sealed class CqtVisionTransformer : nn.Module<Tensor, Tensor>
                 : blocks[i].Forward(tokens, dropoutMask?[i]);
         }
 
-        // Average the frequency tokens of each time step, then K levels for 4 controls on each of its 4 frames.
-        Tensor pooled = norm.forward(tokens).reshape(b, f, timeTokens, d).mean(new long[] { 1 });
-        Tensor logits = head.forward(pooled).reshape(b, timeTokens, GeneratorConfig.Controls, Config.Levels, GeneratorConfig.TimePatch)
-            .permute(0, 2, 3, 1, 4).reshape(b, GeneratorConfig.Controls, Config.Levels, padded);
-        return logits.narrow(3, 0, t).MoveToOuterDisposeScope();
+        return norm.forward(tokens).MoveToOuterDisposeScope();
     }
 }

@@ -1,38 +1,31 @@
-using System.Globalization;
 using CqtMl.Audio.IO;
-using CqtMl.Torch.Generator;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace CqtMl.Torch.Training;
 
 /// <summary>
-/// A training checkpoint in one file: weights, optimizer state, the global step and the epoch history. Written to a
-/// temporary file and renamed, so a crash never leaves a half-written checkpoint.
+/// A training checkpoint in one file: a format tag, the global step, the trainer's epoch history, the weights, the
+/// optimizer state and the weight average. Written to a temporary file and renamed, so a crash never leaves a
+/// half-written checkpoint. The generator and the reward trainers each have their own tag and history layout.
 /// </summary>
 internal static class Checkpoint
 {
-    private const string Magic = "CQTML-CKPT-3";
+    /// <summary>The generator trainer's format tag.</summary>
+    public const string GeneratorMagic = "CQTML-CKPT-3";
 
-    public static void Save(string path, CqtVisionTransformer model, AdamWOptimizer optimizer, WeightAverage average, int step, IReadOnlyList<TrainingProgress> history)
+    /// <summary>The reward trainer's format tag.</summary>
+    public const string RewardMagic = "CQTML-REWARD-CKPT-1";
+
+    public static void Save(string path, string magic, nn.Module model, AdamWOptimizer optimizer, WeightAverage average, int step, Action<BinaryWriter> writeHistory)
     {
         AtomicFile.Write(path, temp =>
         {
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
             using var writer = new BinaryWriter(stream);
-            writer.Write(Magic);
+            writer.Write(magic);
             writer.Write(step);
-            writer.Write(history.Count);
-            foreach (TrainingProgress h in history)
-            {
-                writer.Write(h.Epoch);
-                writer.Write(h.Step);
-                writer.Write(h.Loss);
-                writer.Write(h.LearningRate);
-                writer.Write(h.ValidationF1 ?? double.NaN);
-            }
-
+            writeHistory(writer);
             model.save(writer);
             optimizer.Save(writer);
             average.Save(writer);
@@ -41,28 +34,41 @@ internal static class Checkpoint
         });
     }
 
-    public static int Load(string path, CqtVisionTransformer model, AdamWOptimizer optimizer, WeightAverage average, List<TrainingProgress> history)
+    public static int Load(string path, string magic, nn.Module model, AdamWOptimizer optimizer, WeightAverage average, Action<BinaryReader> readHistory)
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
-        string magic = reader.ReadString();
-        if (magic != Magic)
+        string found = reader.ReadString();
+        if (found != magic)
         {
-            throw new InvalidDataException($"{path}: not a CqtMl training checkpoint of this version (expected {Magic}).");
+            throw new InvalidDataException($"{path}: not a CqtMl training checkpoint of this kind and version (expected {magic}, found {found}).");
         }
 
         int step = reader.ReadInt32();
-        int count = reader.ReadInt32();
-        for (int i = 0; i < count; i++)
-        {
-            int epoch = reader.ReadInt32(), s = reader.ReadInt32();
-            double loss = reader.ReadDouble(), lr = reader.ReadDouble(), f1 = reader.ReadDouble();
-            history.Add(new TrainingProgress(epoch, s, loss, lr, double.IsNaN(f1) ? null : f1));
-        }
-
+        readHistory(reader);
         model.load(reader);
         optimizer.Load(reader);
         average.Load(reader);
         return step;
+    }
+
+    /// <summary>Writes a list of epoch reports: the count, then each report's values.</summary>
+    public static void WriteHistory<T>(BinaryWriter writer, IReadOnlyList<T> history, Action<BinaryWriter, T> write)
+    {
+        writer.Write(history.Count);
+        foreach (T item in history)
+        {
+            write(writer, item);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteHistory"/> wrote.</summary>
+    public static void ReadHistory<T>(BinaryReader reader, List<T> history, Func<BinaryReader, T> read)
+    {
+        int count = reader.ReadInt32();
+        for (int i = 0; i < count; i++)
+        {
+            history.Add(read(reader));
+        }
     }
 }

@@ -58,7 +58,7 @@ public static class GeneratorTrainer
         var history = new List<TrainingProgress>();
         if (resume && options.CheckpointPath is string existing && File.Exists(existing))
         {
-            step = Checkpoint.Load(existing, model, optimizer, average, history);
+            step = Checkpoint.Load(existing, Checkpoint.GeneratorMagic, model, optimizer, average, reader => Checkpoint.ReadHistory(reader, history, ReadProgress));
         }
 
         while (step < totalSteps)
@@ -90,7 +90,7 @@ public static class GeneratorTrainer
             progress?.Report(report);
             if (options.CheckpointPath is string path)
             {
-                Checkpoint.Save(path, model, optimizer, average, step, history);
+                Checkpoint.Save(path, Checkpoint.GeneratorMagic, model, optimizer, average, step, writer => Checkpoint.WriteHistory(writer, history, WriteProgress));
             }
         }
 
@@ -148,14 +148,21 @@ public static class GeneratorTrainer
         return loss.item<float>();
     }
 
-    private static double LearningRate(int step, int total, int warmup, double peak)
-    {
-        if (step < warmup)
-        {
-            return peak * (step + 1) / warmup;
-        }
+    private static double LearningRate(int step, int total, int warmup, double peak) => LearningRateSchedule.WarmupCosine(step, total, warmup, peak);
 
-        double progress = (double)(step - warmup) / Math.Max(1, total - warmup);
-        return peak * 0.5 * (1 + Math.Cos(Math.PI * progress));
+    private static void WriteProgress(BinaryWriter writer, TrainingProgress h)
+    {
+        writer.Write(h.Epoch);
+        writer.Write(h.Step);
+        writer.Write(h.Loss);
+        writer.Write(h.LearningRate);
+        writer.Write(h.ValidationF1 ?? double.NaN);
+    }
+
+    private static TrainingProgress ReadProgress(BinaryReader reader)
+    {
+        int epoch = reader.ReadInt32(), step = reader.ReadInt32();
+        double loss = reader.ReadDouble(), lr = reader.ReadDouble(), f1 = reader.ReadDouble();
+        return new TrainingProgress(epoch, step, loss, lr, double.IsNaN(f1) ? null : f1);
     }
 }

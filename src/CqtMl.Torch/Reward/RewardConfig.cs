@@ -1,0 +1,51 @@
+using CqtMl.Torch.Generator;
+
+namespace CqtMl.Torch.Reward;
+
+/// <summary>
+/// The reward model's architecture (DESIGN.md, "Preferences and reward"): a CQT encoder that is the generator's
+/// network without its head (so it can start from a trained generator's weights), a controls encoder over
+/// <c>[4, T]</c> grouped into the same time tokens, cross-attention blocks in which control tokens attend to CQT tokens,
+/// mean pooling and one scalar.
+/// </summary>
+/// <param name="Encoder">The CQT encoder's architecture (a generator preset); its width, heads and MLP size are the whole model's.</param>
+/// <param name="ControlDepth">Self-attention blocks of the controls encoder.</param>
+/// <param name="CrossDepth">Cross-attention blocks.</param>
+public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int CrossDepth)
+{
+    /// <summary>Features per control frame: the 4 levels and their absolute change from the previous frame.</summary>
+    public const int ControlFeatures = 2 * GeneratorConfig.Controls;
+
+    /// <summary>Gets the demo preset: the demo generator's encoder, 2 controls blocks, 2 cross-attention blocks.</summary>
+    public static RewardConfig Demo { get; } = new(GeneratorConfig.Demo, 2, 2);
+
+    /// <summary>Gets the tiny preset: ViT-tiny's encoder, 4 controls blocks, 2 cross-attention blocks.</summary>
+    public static RewardConfig Tiny { get; } = new(GeneratorConfig.Tiny, 4, 2);
+
+    /// <summary>Gets the token width.</summary>
+    public int EmbedDim => Encoder.EmbedDim;
+
+    /// <summary>Gets a preset by name.</summary>
+    /// <param name="name">demo or tiny.</param>
+    /// <returns>The preset.</returns>
+    public static RewardConfig Named(string name) => name switch
+    {
+        "demo" => Demo,
+        "tiny" => Tiny,
+        _ => throw new ArgumentException($"Unknown reward preset '{name}': expected demo or tiny.", nameof(name)),
+    };
+
+    /// <summary>Gets the configuration of the controls encoder's blocks (the encoder's width, heads, MLP and dropout).</summary>
+    internal GeneratorConfig ControlBlocks => Encoder with { Depth = ControlDepth };
+
+    /// <summary>Checks the configuration.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Encoder);
+        Encoder.Validate();
+        if (ControlDepth < 1 || CrossDepth < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ControlDepth), "The controls encoder and the cross-attention need at least one block each.");
+        }
+    }
+}
