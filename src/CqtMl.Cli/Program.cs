@@ -41,6 +41,8 @@ public static class Program
         root.Subcommands.Add(CompareCommand.Create(stdout));
         root.Subcommands.Add(JudgeCommand.Create(stdout));
         root.Subcommands.Add(LabelCommand.Create(stdout));
+        root.Subcommands.Add(TrainRewardCommand.Create(stdout));
+        root.Subcommands.Add(ScoreCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

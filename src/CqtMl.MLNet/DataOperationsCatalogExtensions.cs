@@ -1,9 +1,10 @@
 using CqtMl.MLNet.DataSources;
+using CqtMl.Preferences.Comparisons;
 using Microsoft.ML;
 
 namespace CqtMl.MLNet;
 
-/// <summary>Data sources for the MusicNet and FMA data sets, as ML.NET <see cref="IDataView"/>s.</summary>
+/// <summary>Data sources for the MusicNet and FMA data sets and for comparison datasets, as ML.NET <see cref="IDataView"/>s.</summary>
 public static class DataOperationsCatalogExtensions
 {
     /// <summary>
@@ -46,5 +47,20 @@ public static class DataOperationsCatalogExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         return catalog.LoadFromEnumerable(Fma.Read(root, options));
+    }
+
+    /// <summary>
+    /// Loads a comparison dataset (Parquet, as <c>cqtml compare</c> writes it): one row per pair, columns as
+    /// <see cref="ComparisonRecord"/> (controls as <c>Vector&lt;Single&gt;</c>). The file's schema is checked now; rows are
+    /// read, one row group at a time, when a cursor reaches them, and a malformed row is an error naming the pair.
+    /// </summary>
+    /// <param name="catalog">The data catalog.</param>
+    /// <param name="path">The .parquet file.</param>
+    /// <returns>The data view.</returns>
+    public static IDataView LoadComparisons(this DataOperationsCatalog catalog, string path)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ComparisonFile.RowGroupCount(path);
+        return catalog.LoadFromEnumerable(ComparisonFile.ReadRowGroups(path).SelectMany(g => g).Select(ComparisonRecord.From));
     }
 }

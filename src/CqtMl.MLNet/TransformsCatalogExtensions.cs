@@ -2,7 +2,7 @@ using Microsoft.ML;
 
 namespace CqtMl.MLNet;
 
-/// <summary>CQT transforms for <c>mlContext.Transforms</c>.</summary>
+/// <summary>CQT, generator and reward transforms for <c>mlContext.Transforms</c>.</summary>
 public static class TransformsCatalogExtensions
 {
     /// <summary>Computes the CQT of an audio column with the default parameters (see <see cref="CqtEstimator.Options"/>).</summary>
@@ -67,5 +67,49 @@ public static class TransformsCatalogExtensions
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(model);
         return new ControlGeneratorEstimator(catalog, options, model);
+    }
+
+    /// <summary>Scores controls with an exported reward model: one reward per sample.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The output column, <c>Vector&lt;Single&gt;</c> <c>[1]</c>.</param>
+    /// <param name="cqtColumnName">The CQT column <c>[2, bins, T]</c>.</param>
+    /// <param name="controlsColumnName">The controls column <c>[1, 4, T]</c> (one sample; use the Options overload for N).</param>
+    /// <param name="modelPath">The reward model (<c>reward.onnx</c>).</param>
+    /// <returns>The estimator.</returns>
+    public static RewardScoringEstimator ScoreReward(this TransformsCatalog catalog, string outputColumnName = "Reward", string cqtColumnName = "Cqt", string controlsColumnName = "Controls", string modelPath = "reward.onnx") =>
+        ScoreReward(catalog, new RewardScoringEstimator.Options { OutputColumnName = outputColumnName, CqtColumnName = cqtColumnName, ControlsColumnName = controlsColumnName, ModelPath = modelPath });
+
+    /// <summary>Scores controls with an exported reward model.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The parameters (<see cref="RewardScoringEstimator.Options.ModelPath"/> is required).</param>
+    /// <returns>The estimator.</returns>
+    public static RewardScoringEstimator ScoreReward(this TransformsCatalog catalog, RewardScoringEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.ModelPath))
+        {
+            throw new ArgumentException("A reward model path is required (ModelPath).", nameof(options));
+        }
+
+        if (!File.Exists(options.ModelPath))
+        {
+            throw new FileNotFoundException($"{options.ModelPath}: reward model file not found", options.ModelPath);
+        }
+
+        return new RewardScoringEstimator(catalog, options, File.ReadAllBytes(options.ModelPath));
+    }
+
+    /// <summary>Scores controls with a reward model given as bytes (for example one just trained).</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The parameters (<see cref="RewardScoringEstimator.Options.ModelPath"/> is ignored).</param>
+    /// <param name="model">The reward ONNX model's bytes.</param>
+    /// <returns>The estimator.</returns>
+    public static RewardScoringEstimator ScoreReward(this TransformsCatalog catalog, RewardScoringEstimator.Options options, byte[] model)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(model);
+        return new RewardScoringEstimator(catalog, options, model);
     }
 }

@@ -2,15 +2,18 @@ using ScottPlot;
 
 namespace CqtMl.Plots;
 
-/// <summary>Renders training curves: loss and validation F1 per epoch, on two axes.</summary>
+/// <summary>Renders training curves: loss and a validation metric per epoch, on two axes.</summary>
 public static class TrainingCurves
 {
     /// <summary>Writes the curves as a PNG (atomically).</summary>
     /// <param name="path">The PNG file.</param>
     /// <param name="loss">Mean training loss per epoch.</param>
-    /// <param name="f1">Validation F1 per epoch.</param>
+    /// <param name="f1">The validation metric per epoch (the generator's register F1 by default).</param>
     /// <param name="title">The title.</param>
-    public static void SavePng(string path, IReadOnlyList<double> loss, IReadOnlyList<double> f1, string title)
+    /// <param name="lossName">The loss axis' label.</param>
+    /// <param name="metricName">The metric's legend.</param>
+    /// <param name="metricAxis">The metric axis' label.</param>
+    public static void SavePng(string path, IReadOnlyList<double> loss, IReadOnlyList<double> f1, string title, string lossName = "cross-entropy", string metricName = "validation register F1", string metricAxis = "F1")
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(f1);
@@ -19,10 +22,10 @@ public static class TrainingCurves
         var lossLine = plot.Add.Scatter(epochs, loss.ToArray());
         lossLine.LegendText = "training loss";
         var f1Line = plot.Add.Scatter(epochs, f1.ToArray());
-        f1Line.LegendText = "validation register F1";
+        f1Line.LegendText = metricName;
         f1Line.Axes.YAxis = plot.Axes.Right;
-        plot.Axes.Right.Label.Text = "F1";
-        plot.YLabel("cross-entropy");
+        plot.Axes.Right.Label.Text = metricAxis;
+        plot.YLabel(lossName);
         plot.XLabel("epoch");
         plot.Title(title);
         plot.ShowLegend();

@@ -79,7 +79,7 @@ internal static class TrainGeneratorCommand
         var progress = new ConsoleProgress(stdout);
         IReadOnlyList<TrainingProgress> history = GeneratorTrainer.Train(model, training, validation, options, progress, resume, cancellation);
 
-        double secondsPerStep = progress.SecondsPerStep, trainingPeakMegabytes = PeakResidentMegabytes();
+        double secondsPerStep = progress.SecondsPerStep, trainingPeakMegabytes = ProcessMemory.PeakResidentMegabytes();
         byte[] onnx = GeneratorOnnxExporter.Export(model, cqt, presetName);
         byte[] int8 = GeneratorOnnxExporter.Export(model, cqt, presetName, new GeneratorExportOptions { QuantizeWeights = true });
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "generator.onnx"), onnx);
@@ -150,19 +150,6 @@ internal static class TrainGeneratorCommand
         agreement = (double)equal / Math.Max(1, total);
         referenceRegisters = registers ?? Enumerable.Range(0, 4).Select(r => new RegisterScore(r, 0, 0, 0)).ToList();
         return RegisterMetrics.F1(predicted.ToArray(), targets.ToArray());
-    }
-
-    /// <summary>The process's peak resident set (VmHWM) in MB, or NaN where /proc is not available.</summary>
-    private static double PeakResidentMegabytes()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status))
-        {
-            return double.NaN;
-        }
-
-        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
     private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, TrainingPrecision Precision, bool Timings);

@@ -1,4 +1,5 @@
 using CqtMl.Audio.Cqt;
+using CqtMl.Audio.Decoding;
 
 namespace CqtMl.Preferences.Comparisons;
 
@@ -11,7 +12,9 @@ namespace CqtMl.Preferences.Comparisons;
 public sealed class ComparisonClips(string dataRoot, string datasetName)
 {
     private const int Cached = 4;
+    private const int CachedFiles = 8;
     private readonly List<(string Key, float[] Cqt, CqtOptions Options)> _cache = new();
+    private readonly List<(string Key, AudioData Audio)> _files = new();
 
     /// <summary>Gets the CQT parameters a row records (sample rate, hop, bins, bins per octave, fmin; stereo channels).</summary>
     /// <param name="row">The row.</param>
@@ -59,7 +62,7 @@ public sealed class ComparisonClips(string dataRoot, string datasetName)
         int frames;
         try
         {
-            (cqt, frames) = ClipCqt.Compute(path, new CqtExtractor(options), row.OffsetSeconds, row.DurationSeconds);
+            (cqt, frames) = ClipCqt.Compute(Decode(path, options.SampleRate), new CqtExtractor(options), row.OffsetSeconds, row.DurationSeconds);
         }
         catch (Exception e) when (e is IOException or ArgumentException)
         {
@@ -78,5 +81,27 @@ public sealed class ComparisonClips(string dataRoot, string datasetName)
 
         _cache.Add((key, cqt, options));
         return (cqt, options);
+    }
+
+    /// <summary>The file decoded at the rate; the clips of a dataset come from a few files, so the last ones are kept.</summary>
+    private AudioData Decode(string path, int sampleRate)
+    {
+        string key = $"{path}|{sampleRate}";
+        foreach ((string k, AudioData audio) in _files)
+        {
+            if (k == key)
+            {
+                return audio;
+            }
+        }
+
+        AudioData decoded = AudioDecoder.Decode(path, sampleRate);
+        if (_files.Count == CachedFiles)
+        {
+            _files.RemoveAt(0);
+        }
+
+        _files.Add((key, decoded));
+        return decoded;
     }
 }

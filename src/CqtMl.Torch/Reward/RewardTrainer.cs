@@ -76,13 +76,13 @@ public static class RewardTrainer
                 epochSteps++;
                 correct += right;
                 strict += counted;
-                progress?.Report(new RewardTrainingProgress(epoch, step, loss, lr, counted > 0 ? (double)right / counted : null, null));
+                progress?.Report(new RewardTrainingProgress(epoch, step, loss, lr, counted > 0 ? (double)right / counted : null, null, false));
             }
 
             average.Swap();
             double accuracy = Accuracy(model, validation.Count > 0 ? validation : used);
             average.Swap();
-            var report = new RewardTrainingProgress(epoch, step, epochLoss / epochSteps, LearningRateSchedule.WarmupCosine(step - 1, totalSteps, warmup, options.LearningRate), strict > 0 ? (double)correct / strict : null, double.IsNaN(accuracy) ? null : accuracy);
+            var report = new RewardTrainingProgress(epoch, step, epochLoss / epochSteps, LearningRateSchedule.WarmupCosine(step - 1, totalSteps, warmup, options.LearningRate), strict > 0 ? (double)correct / strict : null, double.IsNaN(accuracy) ? null : accuracy, true);
             history.Add(report);
             progress?.Report(report);
             if (options.CheckpointPath is string path)
@@ -224,6 +224,6 @@ public static class RewardTrainer
     {
         int epoch = reader.ReadInt32(), step = reader.ReadInt32();
         double loss = reader.ReadDouble(), lr = reader.ReadDouble(), train = reader.ReadDouble(), validation = reader.ReadDouble();
-        return new RewardTrainingProgress(epoch, step, loss, lr, double.IsNaN(train) ? null : train, double.IsNaN(validation) ? null : validation);
+        return new RewardTrainingProgress(epoch, step, loss, lr, double.IsNaN(train) ? null : train, double.IsNaN(validation) ? null : validation, true);
     }
 }

@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using CqtMl.Audio.Cqt;
+using CqtMl.Audio.IO;
+using CqtMl.Plots;
+using CqtMl.Preferences.Comparisons;
+using CqtMl.Torch;
+using CqtMl.Torch.Export;
+using CqtMl.Torch.Reward;
+using TorchSharp;
+
+namespace CqtMl.Cli.Commands;
+
+/// <summary>
+/// <c>cqtml train-reward --pairs labelled.parquet --data root --out dir</c>: trains the reward model on labelled pairs
+/// (Bradley-Terry; clips split between training and validation) and writes reward.onnx, reward.safetensors,
+/// checkpoint.bin, metrics.json and training-curve.png.
+/// </summary>
+internal static class TrainRewardCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var defaults = new RewardTrainingOptions();
+        var pairs = new Option<string>("--pairs") { Description = "Labelled comparison dataset (Parquet).", Required = true };
+        var data = new Option<string>("--data") { Description = "The folder the pairs' sources are relative to.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var preset = new Option<string>("--preset") { Description = "demo (small, CPU-friendly) or tiny (ViT-tiny encoder).", DefaultValueFactory = _ => "demo" };
+        preset.AcceptOnlyFromAmong("demo", "tiny");
+        var epochs = new Option<int>("--epochs") { CustomParser = CliNumbers.ParseInt, Description = "Epochs.", DefaultValueFactory = _ => defaults.Epochs };
+        var steps = new Option<int?>("--steps-per-epoch") { CustomParser = r => CliNumbers.ParseInt(r), Description = "Optimisation steps per epoch (default: one pass over the training pairs)." };
+        var batch = new Option<int>("--batch-size") { CustomParser = CliNumbers.ParseInt, Description = "Pairs per optimisation step.", DefaultValueFactory = _ => defaults.BatchSize };
+        var seed = new Option<int>("--seed") { CustomParser = CliNumbers.ParseInt, Description = "Seed of initialisation, the split, batches and dropout.", DefaultValueFactory = _ => defaults.Seed };
+        var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
+        var initFrom = new Option<string?>("--init-from") { Description = "A trained generator.safetensors (same preset) to start the CQT encoder from." };
+        var validation = new Option<double>("--validation-fraction") { CustomParser = CliNumbers.ParseDouble, Description = "Share of clips held out for validation (all pairs of a clip on one side).", DefaultValueFactory = _ => defaults.ValidationFraction };
+        var margin = new Option<double>("--margin") { CustomParser = CliNumbers.ParseDouble, Description = "Margin of strict preferences in the Bradley-Terry loss.", DefaultValueFactory = _ => defaults.Margin };
+        var centring = new Option<double>("--centring") { CustomParser = CliNumbers.ParseDouble, Description = "Reward-centring coefficient (TRL's center_rewards_coefficient).", DefaultValueFactory = _ => defaults.Centring };
+        var ties = new Option<string>("--ties") { Description = "half (ties train with target 0.5) or skip.", DefaultValueFactory = _ => defaults.Ties.ToString().ToLowerInvariant() };
+        ties.AcceptOnlyFromAmong("half", "skip");
+        var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the peak resident memory." };
+        var flags = new Dictionary<string, Option>
+        {
+            [nameof(RewardTrainingOptions.Epochs)] = epochs,
+            [nameof(RewardTrainingOptions.StepsPerEpoch)] = steps,
+            [nameof(RewardTrainingOptions.BatchSize)] = batch,
+            [nameof(RewardTrainingOptions.ValidationFraction)] = validation,
+            [nameof(RewardTrainingOptions.Margin)] = margin,
+            [nameof(RewardTrainingOptions.Centring)] = centring,
+        };
+        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, validation, margin, centring, ties, timings };
+        command.SetAction((parse, cancellation) =>
+        {
+            var options = new RewardTrainingOptions
+            {
+                Epochs = parse.GetValue(epochs),
+                StepsPerEpoch = parse.GetValue(steps),
+                BatchSize = parse.GetValue(batch),
+                Seed = parse.GetValue(seed),
+                ValidationFraction = parse.GetValue(validation),
+                Margin = parse.GetValue(margin),
+                Centring = parse.GetValue(centring),
+                Ties = parse.GetValue(ties) == "skip" ? TiePolicy.Skip : TiePolicy.Half,
+                CheckpointPath = Path.Combine(parse.GetRequiredValue(output), "checkpoint.bin"),
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw UsageException.ForOption(e, flags, "training options");
+            }
+
+            return Task.FromResult(Run(parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(initFrom), parse.GetValue(resume), parse.GetValue(timings), options, stdout, cancellation));
+        });
+        return command;
+    }
+
+    private static int Run(string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, bool resume, bool timings, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation)
+    {
+        if (!Directory.Exists(dataRoot))
+        {
+            throw new DirectoryNotFoundException($"{dataRoot}: data folder not found");
+        }
+
+        List<ComparisonRow> rows = ComparisonFile.ReadAll(pairsPath);
+        CqtOptions cqt = SharedCqt(pairsPath, rows);
+        List<RewardExample> examples = RewardExamples.FromRows(rows, new ComparisonClips(dataRoot, pairsPath), out int unlabelled);
+        if (examples.Count == 0)
+        {
+            throw new InvalidDataException($"{pairsPath}: no labelled pairs among {rows.Count} rows (label them with cqtml judge or cqtml label import)");
+        }
+
+        (List<RewardExample> training, List<RewardExample> validation) = RewardExamples.SplitByClip(examples, options.ValidationFraction, options.Seed);
+        int ties = examples.Count(e => e.Target == 0.5f);
+        stdout.WriteLine($"cqtml train-reward: {examples.Count} labelled pairs ({ties} ties, {unlabelled} unlabelled rows left out); {training.Count} training pairs from {training.Select(e => e.Clip).Distinct().Count()} clips, {validation.Count} validation pairs from {validation.Select(e => e.Clip).Distinct().Count()} other clips; {TorchRuntime.Describe()}");
+
+        RewardConfig preset = RewardConfig.Named(presetName);
+        RewardConfig config = preset with { Encoder = preset.Encoder with { Bins = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave } };
+        torch.manual_seed(options.Seed);
+        using var model = new RewardModel(config);
+        if (initFrom is not null && !(resume && File.Exists(options.CheckpointPath)))
+        {
+            RewardWeights.InitializeFromGenerator(model, initFrom);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var progress = new ConsoleProgress(stdout);
+        IReadOnlyList<RewardTrainingProgress> history = RewardTrainer.Train(model, training, validation, options, progress, resume, cancellation);
+        double trainingSeconds = clock.Elapsed.TotalSeconds;
+
+        byte[] onnx = RewardOnnxExporter.Export(model, cqt, presetName);
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, "reward.onnx"), onnx);
+        RewardWeights.SaveSafetensors(model, Path.Combine(outDir, "reward.safetensors"));
+        double? accuracy = history[^1].ValidationAccuracy;
+        var metrics = new
+        {
+            preset = presetName,
+            seed = options.Seed,
+            epochs = options.Epochs,
+            batch_size = options.BatchSize,
+            margin = options.Margin,
+            centring = options.Centring,
+            ties = options.Ties.ToString().ToLowerInvariant(),
+            init_from = initFrom,
+            labelled_pairs = examples.Count,
+            tied_pairs = ties,
+            unlabelled_rows = unlabelled,
+            training_pairs = training.Count,
+            validation_pairs = validation.Count,
+            validation_strict_pairs = validation.Count(e => e.Target != 0.5f),
+            training_clips = training.Select(e => e.Clip).Distinct().Count(),
+            validation_clips = validation.Select(e => e.Clip).Distinct().Count(),
+            validation_accuracy = validation.Count > 0 ? accuracy : null,
+            training_accuracy = validation.Count > 0 ? history[^1].TrainingAccuracy : accuracy,
+            training_seconds = Math.Round(trainingSeconds, 1),
+            onnx_bytes = onnx.Length,
+            history = history.Select(h => new { epoch = h.Epoch, step = h.Step, loss = h.Loss, learning_rate = h.LearningRate, training_accuracy = h.TrainingAccuracy, validation_accuracy = h.ValidationAccuracy }),
+        };
+        AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
+        TrainingCurves.SavePng(Path.Combine(outDir, "training-curve.png"), history.Select(h => h.Loss).ToList(), history.Select(h => h.ValidationAccuracy ?? 0).ToList(), $"reward model ({presetName}), seed {options.Seed}", "Bradley-Terry loss", validation.Count > 0 ? "validation pairwise accuracy" : "training pairwise accuracy", "accuracy");
+        string held = validation.Count > 0 ? $"validation pairwise accuracy {accuracy:P1} on {validation.Count(e => e.Target != 0.5f)} strict pairs of unseen clips" : $"no validation clips; training accuracy {accuracy:P1}";
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{held}; trained in {trainingSeconds:F0} s"));
+        stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/reward.onnx, reward.safetensors, checkpoint.bin, metrics.json, training-curve.png");
+        if (timings)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"seconds_per_step\": {progress.SecondsPerStep:F3}, \"training_peak_rss_mb\": {ProcessMemory.PeakResidentMegabytes():F0}}}"));
+        }
+
+        return Program.Success;
+    }
+
+    /// <summary>The CQT every row was computed with; rows with other parameters are an error naming the pair.</summary>
+    private static CqtOptions SharedCqt(string pairsPath, IReadOnlyList<ComparisonRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            throw new InvalidDataException($"{pairsPath}: the dataset has no rows");
+        }
+
+        CqtOptions first = ComparisonClips.OptionsOf(rows[0]);
+        foreach (ComparisonRow row in rows)
+        {
+            if (ComparisonClips.OptionsOf(row) != first)
+            {
+                throw new InvalidDataException($"{pairsPath}: pair '{row.PairId}' has other CQT parameters than pair '{rows[0].PairId}'; one reward model needs one CQT");
+            }
+        }
+
+        return first;
+    }
+
+    private sealed class ConsoleProgress(TextWriter stdout) : IProgress<RewardTrainingProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = new();
+        private int _timedSteps;
+
+        public double SecondsPerStep => _timedSteps > 0 ? _clock.Elapsed.TotalSeconds / _timedSteps : double.NaN;
+
+        public void Report(RewardTrainingProgress value)
+        {
+            if (!value.EndOfEpoch)
+            {
+                if (_clock.IsRunning)
+                {
+                    _timedSteps++;
+                }
+
+                _clock.Start();
+                return;
+            }
+
+            _clock.Stop();
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, training accuracy {value.TrainingAccuracy:P1}, validation accuracy {value.ValidationAccuracy:P1}"));
+        }
+    }
+}
