@@ -1,7 +1,7 @@
 namespace CqtMl.Tests.Shared;
 
 /// <summary>
-/// Finds and runs tools/pytorch/cqt_vit.py, the PyTorch twin of the generator, with a Python that has torch and numpy
+/// Finds and runs tools/pytorch/cqt_vit.py and cqt_reward.py, the PyTorch twins of the generator and the reward model, with a Python that has torch and numpy
 /// (<c>CQTML_TORCH_PYTHON</c>, else python3 or /usr/bin/python3; Debian: apt-get install python3-torch).
 /// </summary>
 public static class PyTorchTwin
@@ -15,11 +15,16 @@ public static class PyTorchTwin
 
     /// <summary>Runs one subcommand of the script (forward, export, bench, train-step) and returns what it printed.</summary>
     /// <exception cref="InvalidOperationException">No such Python, or the script exited non-zero (its output is in the message).</exception>
-    public static string Run(params string[] args)
+    public static string Run(params string[] args) => RunScript("cqt_vit.py", args);
+
+    /// <summary>Runs one subcommand of the reward model's twin (forward).</summary>
+    public static string RunReward(params string[] args) => RunScript("cqt_reward.py", args);
+
+    private static string RunScript(string script, string[] args)
     {
         string python = Python ?? throw new InvalidOperationException(MissingReason);
-        var (code, output) = ChildProcess.Run(python, new[] { FindScript() }.Concat(args));
-        return code == 0 ? output : throw new InvalidOperationException($"cqt_vit.py {args[0]} exited with {code}: {output}");
+        var (code, output) = ChildProcess.Run(python, new[] { FindScript(script) }.Concat(args));
+        return code == 0 ? output : throw new InvalidOperationException($"{script} {args[0]} exited with {code}: {output}");
     }
 
     private static string? FindPython()
@@ -43,17 +48,17 @@ public static class PyTorchTwin
         return null;
     }
 
-    private static string FindScript()
+    private static string FindScript(string script)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "tools", "pytorch", "cqt_vit.py");
+            string candidate = Path.Combine(dir.FullName, "tools", "pytorch", script);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException("tools/pytorch/cqt_vit.py not found above " + AppContext.BaseDirectory);
+        throw new FileNotFoundException($"tools/pytorch/{script} not found above " + AppContext.BaseDirectory);
     }
 }
