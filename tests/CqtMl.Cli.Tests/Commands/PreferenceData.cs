@@ -1,0 +1,43 @@
+using CqtMl.Audio.Cqt;
+using CqtMl.Audio.IO;
+using CqtMl.Audio.Music;
+using CqtMl.Torch.Export;
+using CqtMl.Torch.Generator;
+using TorchSharp;
+
+namespace CqtMl.Cli.Tests.Commands;
+
+/// <summary>
+/// What the preference tests need without ../shared: a folder of synthetic music (WAV, in a subfolder, 3 s each) and a
+/// small random-weight generator exported to ONNX.
+/// </summary>
+internal sealed class PreferenceData : IDisposable
+{
+    public PreferenceData()
+    {
+        Root = Directory.CreateTempSubdirectory("cqtml-pref-").FullName;
+        Data = Path.Combine(Root, "data");
+        Directory.CreateDirectory(Path.Combine(Data, "pieces"));
+        for (int i = 0; i < 3; i++)
+        {
+            SyntheticPiece piece = SyntheticMusic.Render(40 + i, 22050, 3);
+            WavWriter.WriteFloat32(Path.Combine(Data, "pieces", $"piece{i}.wav"), piece.SampleRate, piece.Samples);
+        }
+
+        torch.manual_seed(3);
+        using var model = new CqtVisionTransformer(GeneratorConfig.Demo with { Depth = 1 });
+        model.eval();
+        Generator = Path.Combine(Root, "generator.onnx");
+        File.WriteAllBytes(Generator, GeneratorOnnxExporter.Export(model, new CqtOptions(), "demo"));
+    }
+
+    public string Root { get; }
+
+    public string Data { get; }
+
+    public string Generator { get; }
+
+    public string PathOf(string name) => System.IO.Path.Combine(Root, name);
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
