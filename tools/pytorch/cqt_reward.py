@@ -23,11 +23,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-CONTROL_FEATURES = 2 * CONTROLS
+CONTROL_FEATURES = 3 * CONTROLS
 
 
 class ControlsEncoder(nn.Module):
-    """Controls [B, 4, T] -> tokens [B, Tt, D]: levels and |change| of 4 frames per token, plus time positions and the
+    """Controls [B, 4, T] -> tokens [B, Tt, D]: levels, |change| and change > 0 of 4 frames per token, plus time positions and the
     projected CQT token of the same time step, then pre-norm blocks and a norm."""
 
     def __init__(self, dim, depth, heads, mlp, max_time_tokens, dropout):
@@ -42,7 +42,8 @@ class ControlsEncoder(nn.Module):
         b, t = controls.shape[0], controls.shape[2]
         time_tokens = cqt_time.shape[1]
         change = nn.functional.pad((controls[..., 1:] - controls[..., :-1]).abs(), (1, 0))
-        features = nn.functional.pad(torch.cat([controls, change], 1), (0, time_tokens * TIME_PATCH - t))
+        changed = (change > 0).to(controls.dtype)
+        features = nn.functional.pad(torch.cat([controls, change, changed], 1), (0, time_tokens * TIME_PATCH - t))
         tokens = features.reshape(b, CONTROL_FEATURES, time_tokens, TIME_PATCH).permute(0, 2, 1, 3).reshape(b, time_tokens, -1)
         tokens = self.embed(tokens) + self.pos_embed_time[:time_tokens].unsqueeze(0) + self.align(cqt_time)
         for block in self.blocks:

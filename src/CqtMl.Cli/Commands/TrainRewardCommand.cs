@@ -34,6 +34,7 @@ internal static class TrainRewardCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
         var initFrom = new Option<string?>("--init-from") { Description = "A trained generator.safetensors (same preset) to start the CQT encoder from." };
         var validation = new Option<double>("--validation-fraction") { CustomParser = CliNumbers.ParseDouble, Description = "Share of clips held out for validation (all pairs of a clip on one side).", DefaultValueFactory = _ => defaults.ValidationFraction };
+        var learningRate = new Option<double>("--learning-rate") { CustomParser = CliNumbers.ParseDouble, Description = "Peak learning rate of AdamW.", DefaultValueFactory = _ => defaults.LearningRate };
         var margin = new Option<double>("--margin") { CustomParser = CliNumbers.ParseDouble, Description = "Margin of strict preferences in the Bradley-Terry loss.", DefaultValueFactory = _ => defaults.Margin };
         var centring = new Option<double>("--centring") { CustomParser = CliNumbers.ParseDouble, Description = "Reward-centring coefficient (TRL's center_rewards_coefficient).", DefaultValueFactory = _ => defaults.Centring };
         var ties = new Option<string>("--ties") { Description = "half (ties train with target 0.5) or skip.", DefaultValueFactory = _ => defaults.Ties.ToString().ToLowerInvariant() };
@@ -46,9 +47,10 @@ internal static class TrainRewardCommand
             [nameof(RewardTrainingOptions.BatchSize)] = batch,
             [nameof(RewardTrainingOptions.ValidationFraction)] = validation,
             [nameof(RewardTrainingOptions.Margin)] = margin,
+            [nameof(RewardTrainingOptions.LearningRate)] = learningRate,
             [nameof(RewardTrainingOptions.Centring)] = centring,
         };
-        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, validation, margin, centring, ties, timings };
+        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, validation, learningRate, margin, centring, ties, timings };
         command.SetAction((parse, cancellation) =>
         {
             var options = new RewardTrainingOptions
@@ -59,6 +61,7 @@ internal static class TrainRewardCommand
                 Seed = parse.GetValue(seed),
                 ValidationFraction = parse.GetValue(validation),
                 Margin = parse.GetValue(margin),
+                LearningRate = parse.GetValue(learningRate),
                 Centring = parse.GetValue(centring),
                 Ties = parse.GetValue(ties) == "skip" ? TiePolicy.Skip : TiePolicy.Half,
                 CheckpointPath = Path.Combine(parse.GetRequiredValue(output), "checkpoint.bin"),
@@ -120,6 +123,7 @@ internal static class TrainRewardCommand
             seed = options.Seed,
             epochs = options.Epochs,
             batch_size = options.BatchSize,
+            learning_rate = options.LearningRate,
             margin = options.Margin,
             centring = options.Centring,
             ties = options.Ties.ToString().ToLowerInvariant(),

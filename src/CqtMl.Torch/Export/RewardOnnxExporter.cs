@@ -45,13 +45,14 @@ public static class RewardOnnxExporter
         string cqtTime = g.Node("ReduceMean", new[] { g.Node("Reshape", new[] { cqtTokens, g.Constant(new long[] { 0, f, -1, d }, 4) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string timeTokens = g.Node("Gather", new[] { g.Node("Shape", new[] { cqtTime }), g.Constant(new long[] { 1 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
 
-        // Controls features: levels and |change| [B, 8, T], padded to 4 Tt frames, 32 values per time token.
+        // Controls features: levels, |change| and change > 0 [B, 12, T], padded to 4 Tt frames, 48 values per time token.
         string ones = g.Constant(new long[] { 1 }, 1), zero = g.Constant(new long[] { 0 }, 1), two = g.Constant(new long[] { 2 }, 1);
         string later = g.Node("Slice", new[] { controls, ones, t, two });
         string earlier = g.Node("Slice", new[] { controls, zero, g.Node("Sub", new[] { t, ones }), two });
         string change = g.Node("Pad", new[] { g.Node("Abs", new[] { g.Node("Sub", new[] { later, earlier }) }), g.Constant(new long[] { 0, 0, 1, 0, 0, 0 }, 6) });
         string padding = g.Node("Sub", new[] { g.Node("Mul", new[] { timeTokens, g.Constant(new long[] { GeneratorConfig.TimePatch }, 1) }), t });
-        string features = g.Node("Concat", new[] { controls, change }, attributes: OnnxAttribute.Int("axis", 1));
+        string changed = g.Node("Cast", new[] { g.Node("Greater", new[] { change, g.Constant(new[] { 0f }, 1) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
+        string features = g.Node("Concat", new[] { controls, change, changed }, attributes: OnnxAttribute.Int("axis", 1));
         features = g.Node("Pad", new[] { features, g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0 }, 5), padding }, attributes: OnnxAttribute.Int("axis", 0)) });
         string tokens = g.Node("Reshape", new[] { features, g.Constant(new long[] { 0, RewardConfig.ControlFeatures, -1, GeneratorConfig.TimePatch }, 4) });
         tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3));

@@ -7,7 +7,8 @@ namespace CqtMl.Torch.Reward;
 
 /// <summary>
 /// Encodes controls <c>[B, 4, T]</c> into one token per 4 frames, aligned with the CQT encoder's time tokens: each
-/// frame's 4 levels and their absolute changes (8 features x 4 frames = 32 values per token) are embedded linearly
+/// frame's 4 levels, their absolute changes and whether they changed (12 features x 4 frames = 48 values per token)
+/// are embedded linearly
 /// (<c>embed</c>), plus a learned time position (<c>pos_embed_time</c>) and, projected (<c>align</c>), the CQT
 /// encoder's token of the same time step (its frequency tokens averaged), so each control token starts from the
 /// music it accompanies; then pre-norm transformer blocks (<c>blocks</c>) and a final norm (<c>norm</c>).
@@ -49,9 +50,10 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"{t} frames exceed the time-position table ({pos_embed_time.shape[0] * GeneratorConfig.TimePatch} frames).", nameof(controls));
         }
 
-        // |level(t) - level(t - 1)|, 0 at the first frame.
+        // |level(t) - level(t - 1)| and (level(t) != level(t - 1)), 0 at the first frame.
         Tensor change = nn.functional.pad(controls.narrow(2, 1, t - 1).Minus(controls.narrow(2, 0, t - 1)).abs(), new long[] { 1, 0 });
-        Tensor features = nn.functional.pad(cat(new[] { controls, change }, 1), new long[] { 0, padded - t });
+        Tensor changed = change.gt(0).to_type(ScalarType.Float32);
+        Tensor features = nn.functional.pad(cat(new[] { controls, change, changed }, 1), new long[] { 0, padded - t });
         Tensor tokens = features.reshape(b, RewardConfig.ControlFeatures, timeTokens, GeneratorConfig.TimePatch).permute(0, 2, 1, 3).reshape(b, timeTokens, RewardConfig.ControlFeatures * GeneratorConfig.TimePatch);
         tokens = embed.forward(tokens).Plus(pos_embed_time.narrow(0, 0, timeTokens).unsqueeze(0)).Plus(align.forward(cqtTime));
         foreach (TransformerBlock block in blocks)

@@ -13,8 +13,11 @@ namespace CqtMl.Torch.Reward;
 /// <param name="CrossDepth">Cross-attention blocks.</param>
 public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int CrossDepth)
 {
-    /// <summary>Features per control frame: the 4 levels and their absolute change from the previous frame.</summary>
-    public const int ControlFeatures = 2 * GeneratorConfig.Controls;
+    /// <summary>
+    /// Features per control frame: the 4 levels, their absolute change from the previous frame, and whether each
+    /// changed (1 or 0), so that counting and placing level changes is linear in the features.
+    /// </summary>
+    public const int ControlFeatures = 3 * GeneratorConfig.Controls;
 
     /// <summary>Gets the demo preset: the demo generator's encoder, 2 controls blocks, 2 cross-attention blocks.</summary>
     public static RewardConfig Demo { get; } = new(GeneratorConfig.Demo, 2, 2);
