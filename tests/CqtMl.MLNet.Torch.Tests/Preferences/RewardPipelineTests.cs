@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using CqtMl.Audio.Cqt;
+using CqtMl.Audio.IO;
+using CqtMl.Audio.Music;
+using CqtMl.MLNet.Torch.Tests.Generation;
+using CqtMl.Onnx.Generation;
+using CqtMl.Onnx.Reward;
+using CqtMl.Preferences.Comparisons;
+using CqtMl.Preferences.Judges;
+using CqtMl.Torch.Export;
+using CqtMl.Torch.Generator;
+using CqtMl.Torch.Reward;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+
+namespace CqtMl.MLNet.Torch.Tests.Preferences;
+
+/// <summary>
+/// Preference learning in ML.NET: LoadComparisons, ScoreReward against the batched scorer and saved/loaded in fresh
+/// processes, TrainRewardModel from an IDataView of labelled comparisons.
+/// </summary>
+public class RewardPipelineTests(GeneratorFixture fixture) : IClassFixture<GeneratorFixture>
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    private string RewardModelPath()
+    {
+        string path = Path.Combine(fixture.Directory, "reward.onnx");
+        if (!File.Exists(path))
+        {
+            torch.manual_seed(8);
+            using var model = new RewardModel(RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 });
+            File.WriteAllBytes(path, RewardOnnxExporter.Export(model, new CqtOptions(), "demo"));
+        }
+
+        return path;
+    }
+
+    /// <summary>Three synthetic pieces under data/ and a smoothness-labelled comparison dataset of them.</summary>
+    private (string Data, string Pairs) LabelledComparisons()
+    {
+        string data = Path.Combine(fixture.Directory, "data"), pairs = Path.Combine(fixture.Directory, "labelled.parquet");
+        if (!File.Exists(pairs))
+        {
+            Directory.CreateDirectory(data);
+            for (int i = 0; i < 3; i++)
+            {
+                SyntheticPiece piece = SyntheticMusic.Render(60 + i, 22050, 2);
+                WavWriter.WriteFloat32(Path.Combine(data, $"p{i}.wav"), piece.SampleRate, piece.Samples);
+            }
+
+            string raw = Path.Combine(fixture.Directory, "pairs.parquet");
+            using (var generator = new ComparisonDatasetGenerator(data, fixture.ModelPath, new ComparisonDatasetOptions { Clips = 5, ClipSeconds = 1, PairsPerClip = 2, Seed = 3 }))
+            {
+                generator.Generate(raw);
+            }
+
+            DatasetJudging.Judge(raw, data, new SmoothnessJudge(), pairs);
+        }
+
+        return (data, pairs);
+    }
+
+    [Fact]
+    public void LoadComparisonsGivesTheRowsWithControlsAsVectors()
+    {
+        (_, string pairs) = LabelledComparisons();
+        IDataView view = _ml.Data.LoadComparisons(pairs);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single), view.Schema[nameof(ComparisonRecord.AControls)].Type);
+        ComparisonRecord[] records = _ml.Data.CreateEnumerable<ComparisonRecord>(view, reuseRowObject: false).ToArray();
+        List<ComparisonRow> rows = ComparisonFile.ReadAll(pairs);
+        Assert.Equal(rows.Count, records.Length);
+        Assert.Equal(rows.Select(r => r.PairId), records.Select(r => r.PairId));
+        Assert.Equal(rows[3].BControls, records[3].BControls);
+        Assert.All(records, r => Assert.Equal("smoothness", r.Judge));
+        Assert.Throws<FileNotFoundException>(() => _ml.Data.LoadComparisons(Path.Combine(fixture.Directory, "none.parquet")));
+    }
+
+    [Fact]
+    public void ScoreRewardMatchesTheBatchedScorerForSeveralSamplesPerRow()
+    {
+        const int Samples = 3;
+        var rows = new[] { Row(37, 1, Samples), Row(100, 2, Samples) };
+        IDataView data = _ml.Data.LoadFromEnumerable(rows);
+        var options = new RewardScoringEstimator.Options { ModelPath = RewardModelPath(), SampleCount = Samples };
+        float[][] rewards = _ml.Transforms.ScoreReward(options).Fit(data).Transform(data).GetColumn<float[]>("Reward").ToArray();
+        using var scorer = OnnxRewardModel.Load(RewardModelPath());
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int frames = rows[i].Cqt.Length / (2 * 84);
+            Assert.Equal(Samples, rewards[i].Length);
+            float[] expected = scorer.ScoreSamples(rows[i].Cqt, rows[i].Controls, frames);
+            for (int s = 0; s < Samples; s++)
+            {
+                Assert.Equal(expected[s], rewards[i][s], 5);
+            }
+        }
+
+        // Controls of the wrong length, or NaN: a clear error.
+        var bad = new[] { new ScoringRow { Cqt = rows[0].Cqt, Controls = rows[0].Controls[..^4] } };
+        IDataView badData = _ml.Data.LoadFromEnumerable(bad);
+        Exception error = Assert.ThrowsAny<Exception>(() => _ml.Transforms.ScoreReward(options).Fit(badData).Transform(badData).GetColumn<float[]>("Reward").ToArray());
+        Assert.Contains("expected [3, 4, 37]", Messages(error));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Transforms.ScoreReward(options).Fit(_ml.Data.LoadFromEnumerable(new[] { new GeneratorFixtureRow() })));
+        Assert.StartsWith(fixture.ModelPath + ": not a CqtMl reward model", Assert.Throws<InvalidDataException>(() => _ml.Transforms.ScoreReward(new RewardScoringEstimator.Options { ModelPath = fixture.ModelPath })).Message);
+    }
+
+    [Fact]
+    public void AudioToCqtToSamplesToRewardsSavesAndRunsInAFreshProcess()
+    {
+        string wav = Path.Combine(fixture.Directory, "reward-tone.wav");
+        WavWriter.WriteFloat32(wav, 22050, Enumerable.Range(0, 11025).Select(i => (float)(0.4 * Math.Sin(2 * Math.PI * 220 * i / 22050))).ToArray());
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new GeneratorFixturePathRow { Audio = wav } });
+        var pipeline = _ml.Transforms.ExtractCqt("Cqt", "Audio")
+            .Append(_ml.Transforms.GenerateControls(new ControlGeneratorEstimator.Options { ModelPath = fixture.ModelPath, Mode = GenerationMode.Stochastic, SampleCount = 2, Seed = 4 }))
+            .Append(_ml.Transforms.ScoreReward(new RewardScoringEstimator.Options { ModelPath = RewardModelPath(), SampleCount = 2 }));
+        ITransformer model = pipeline.Fit(data);
+        float[] inProcess = model.Transform(data).GetColumn<float[]>("Reward").Single();
+        Assert.Equal(2, inProcess.Length);
+        string zip = Path.Combine(fixture.Directory, "reward-pipeline.zip");
+        _ml.Model.Save(model, data.Schema, zip);
+
+        string output = Path.Combine(fixture.Directory, "rewards.f32");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { ControlGeneratorEstimatorTests.ModelRunner(), zip, wav, "Reward", output })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using (Process process = Process.Start(start)!)
+        {
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, errors);
+        }
+
+        byte[] bytes = File.ReadAllBytes(output);
+        var fresh = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, fresh, 0, bytes.Length);
+        Assert.Equal(inProcess, fresh);
+    }
+
+    [Fact]
+    public void TrainRewardModelLearnsFromAnIDataViewOfComparisonsAndScoresCqtAndControls()
+    {
+        (string data, string pairs) = LabelledComparisons();
+        IDataView comparisons = _ml.Data.LoadComparisons(pairs);
+        var trainer = _ml.Transforms.TrainRewardModel(new RewardModelTrainer.Options
+        {
+            DataRoot = data,
+            Model = RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 },
+            Training = new RewardTrainingOptions { Epochs = 2, StepsPerEpoch = 2, BatchSize = 2, ValidationFraction = 0.4 },
+        });
+        RewardScoringTransformer scorer = trainer.Fit(comparisons);
+        Assert.Equal(2, trainer.History.Count);
+        Assert.NotNull(trainer.OnnxModel);
+
+        // The returned scorer scores (Cqt, Controls) rows exactly as the exported model does.
+        ComparisonRow row = ComparisonFile.ReadAll(pairs)[0];
+        (float[] cqt, _) = new ComparisonClips(data, pairs).Get(row);
+        IDataView rows = _ml.Data.LoadFromEnumerable(new[] { new ScoringRow { Cqt = cqt, Controls = row.AControls } });
+        float reward = scorer.Transform(rows).GetColumn<float[]>("Reward").Single().Single();
+        using var onnx = new OnnxRewardModel(scorer.OnnxModel);
+        Assert.Equal(onnx.Score(cqt, row.AControls, 1, row.Frames)[0], reward, 5);
+
+        var unlabelled = _ml.Transforms.TrainRewardModel(new RewardModelTrainer.Options { DataRoot = data });
+        IDataView raw = _ml.Data.LoadComparisons(Path.Combine(fixture.Directory, "pairs.parquet"));
+        Assert.Contains("labelled", Assert.Throws<InvalidOperationException>(() => unlabelled.Fit(raw)).Message);
+        Assert.Throws<ArgumentException>(() => _ml.Transforms.TrainRewardModel(new RewardModelTrainer.Options()));
+    }
+
+    private static ScoringRow Row(int frames, int seed, int samples)
+    {
+        var random = new Random(seed);
+        return new ScoringRow
+        {
+            Cqt = GeneratorFixture.Cqt(frames, seed),
+            Controls = Enumerable.Range(0, samples * 4 * frames).Select(_ => random.Next(16) / 15f).ToArray(),
+        };
+    }
+
+    private static string Messages(Exception error)
+    {
+        var messages = new List<string>();
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+        }
+
+        return string.Join(" | ", messages);
+    }
+
+    public sealed class ScoringRow
+    {
+        public float[] Cqt { get; set; } = Array.Empty<float>();
+
+        public float[] Controls { get; set; } = Array.Empty<float>();
+    }
+
+    public sealed class GeneratorFixtureRow
+    {
+        public string Cqt { get; set; } = string.Empty;
+    }
+
+    public sealed class GeneratorFixturePathRow
+    {
+        public string Audio { get; set; } = string.Empty;
+    }
+}
