@@ -7,7 +7,8 @@ namespace CqtMl.Benchmarks;
 /// Runs the benchmarks: <c>dotnet run -c Release --project tests/CqtMl.Benchmarks -- --filter '*'</c> (BenchmarkDotNet),
 /// or <c>-- paired [rounds] [frames,...] [batches,...]</c> for <see cref="PairedGeneratorComparison"/>, or
 /// <c>-- int8 [model-dir audio...]</c> for <see cref="Int8Accuracy"/>, or <c>-- coherence generator.onnx audio...</c>
-/// for <see cref="CoherenceMeasurement"/>.
+/// for <see cref="CoherenceMeasurement"/>, or <c>-- reward-speed reward-dir [frames] [samples]</c> for
+/// <see cref="RewardScoringSpeed"/>.
 /// </summary>
 public static class Program
 {
@@ -27,6 +28,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "int8")
         {
             Int8Accuracy.Run(Console.Out, args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "reward-speed")
+        {
+            RewardScoringSpeed.Run(Console.Out, args[1..]);
             return;
         }
 

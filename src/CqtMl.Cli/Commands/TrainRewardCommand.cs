@@ -39,6 +39,7 @@ internal static class TrainRewardCommand
         var centring = new Option<double>("--centring") { CustomParser = CliNumbers.ParseDouble, Description = "Reward-centring coefficient (TRL's center_rewards_coefficient).", DefaultValueFactory = _ => defaults.Centring };
         var ties = new Option<string>("--ties") { Description = "half (ties train with target 0.5) or skip.", DefaultValueFactory = _ => defaults.Ties.ToString().ToLowerInvariant() };
         ties.AcceptOnlyFromAmong("half", "skip");
+        var trainingPairs = new Option<int?>("--training-pairs") { CustomParser = r => CliNumbers.ParseInt(r), Description = "Train on only the first N training pairs (after the clip split; the validation pairs stay the same): for learning curves." };
         var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the peak resident memory." };
         var flags = new Dictionary<string, Option>
         {
@@ -50,7 +51,7 @@ internal static class TrainRewardCommand
             [nameof(RewardTrainingOptions.LearningRate)] = learningRate,
             [nameof(RewardTrainingOptions.Centring)] = centring,
         };
-        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, validation, learningRate, margin, centring, ties, timings };
+        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, validation, learningRate, margin, centring, ties, trainingPairs, timings };
         command.SetAction((parse, cancellation) =>
         {
             var options = new RewardTrainingOptions
@@ -75,12 +76,17 @@ internal static class TrainRewardCommand
                 throw UsageException.ForOption(e, flags, "training options");
             }
 
-            return Task.FromResult(Run(parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(initFrom), parse.GetValue(resume), parse.GetValue(timings), options, stdout, cancellation));
+            if (parse.GetValue(trainingPairs) is < 1)
+            {
+                throw new UsageException("--training-pairs: must be at least 1");
+            }
+
+            return Task.FromResult(Run(parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(initFrom), parse.GetValue(resume), parse.GetValue(timings), parse.GetValue(trainingPairs), options, stdout, cancellation));
         });
         return command;
     }
 
-    private static int Run(string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, bool resume, bool timings, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation)
+    private static int Run(string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, bool resume, bool timings, int? trainingPairs, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation)
     {
         if (!Directory.Exists(dataRoot))
         {
@@ -96,6 +102,11 @@ internal static class TrainRewardCommand
         }
 
         (List<RewardExample> training, List<RewardExample> validation) = RewardExamples.SplitByClip(examples, options.ValidationFraction, options.Seed);
+        if (trainingPairs is int keep && keep < training.Count)
+        {
+            training = training.Take(keep).ToList();
+        }
+
         int ties = examples.Count(e => e.Target == 0.5f);
         stdout.WriteLine($"cqtml train-reward: {examples.Count} labelled pairs ({ties} ties, {unlabelled} unlabelled rows left out); {training.Count} training pairs from {training.Select(e => e.Clip).Distinct().Count()} clips, {validation.Count} validation pairs from {validation.Select(e => e.Clip).Distinct().Count()} other clips; {TorchRuntime.Describe()}");
 
