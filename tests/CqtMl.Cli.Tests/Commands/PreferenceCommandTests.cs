@@ -228,6 +228,32 @@ public class PreferenceCommandTests : IDisposable
         Assert.Contains(outPath, scoreErr);
     }
 
+    [Fact]
+    public void BadOptionsAreUsageErrorsNamingTheFlag()
+    {
+        foreach ((string[] args, string flag) in new[]
+        {
+            (new[] { "compare", "--data", _data.Data, "--model", _data.Generator, "--out", _data.PathOf("x.parquet"), "--temperatures", "1,0" }, "--temperatures"),
+            (new[] { "compare", "--data", _data.Data, "--model", _data.Generator, "--out", _data.PathOf("x.parquet"), "--temperatures", "1,warm" }, "--temperatures"),
+            (new[] { "compare", "--data", _data.Data, "--model", _data.Generator, "--out", _data.PathOf("x.parquet"), "--clip-seconds", "0.1" }, "--clip-seconds"),
+            (new[] { "compare", "--data", _data.Data, "--model", _data.Generator, "--out", _data.PathOf("x.parquet"), "--coherence", "-1" }, "--coherence"),
+            (new[] { "compare", "--data", _data.Data, "--model", _data.Generator, "--out", _data.PathOf("x.parquet"), "--dropout", "1" }, "--dropout"),
+            (new[] { "generate", Path.Combine(_data.Data, "pieces", "piece0.wav"), "--model", _data.Generator, "--out", _data.PathOf("x.npy"), "--mode", "stochastic", "--coherence", "-0.5" }, "--coherence"),
+            (new[] { "generate", Path.Combine(_data.Data, "pieces", "piece0.wav"), "--model", _data.Generator, "--out", _data.PathOf("x.npy"), "--offset", "3.5" }, "--offset"),
+            (new[] { "train-reward", "--pairs", "p.parquet", "--data", _data.Data, "--out", _data.PathOf("r"), "--validation-fraction", "1" }, "--validation-fraction"),
+            (new[] { "train-reward", "--pairs", "p.parquet", "--data", _data.Data, "--out", _data.PathOf("r"), "--margin", "-1" }, "--margin"),
+            (new[] { "score", "--model", "reward.onnx" }, "--pairs"),
+        })
+        {
+            var (code, _, err) = Cli.Run(args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: exit {code}, {err}");
+            Assert.Contains(flag, err);
+        }
+
+        Assert.Equal(1, Cli.Run("compare", "--data", _data.PathOf("nowhere"), "--model", _data.Generator, "--out", _data.PathOf("x.parquet")).Code);
+        Assert.False(File.Exists(_data.PathOf("x.parquet")));
+    }
+
     private sealed class Progress(Action<ComparisonProgress> report) : IProgress<ComparisonProgress>
     {
         public void Report(ComparisonProgress value) => report(value);
