@@ -24,27 +24,32 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 CONTROL_FEATURES = 3 * CONTROLS
+SPECTRUM_FEATURES = 8
+FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES
 
 
 class ControlsEncoder(nn.Module):
-    """Controls [B, 4, T] -> tokens [B, Tt, D]: levels, |change| and change > 0 of 4 frames per token, plus time positions and the
-    projected CQT token of the same time step, then pre-norm blocks and a norm."""
+    """Controls [B, 4, T] -> tokens [B, Tt, D]: levels, |change|, change > 0 and 8 projected log-spectrum features of 4
+    frames per token, plus time positions and the projected CQT token of the same time step, then pre-norm blocks and a
+    norm."""
 
-    def __init__(self, dim, depth, heads, mlp, max_time_tokens, dropout):
+    def __init__(self, dim, depth, heads, mlp, max_time_tokens, dropout, bins=84):
         super().__init__()
-        self.embed = nn.Linear(CONTROL_FEATURES * TIME_PATCH, dim)
+        self.spectrum = nn.Linear(bins, SPECTRUM_FEATURES)
+        self.embed = nn.Linear(FRAME_FEATURES * TIME_PATCH, dim)
         self.align = nn.Linear(dim, dim)
         self.pos_embed_time = nn.Parameter(torch.zeros(max_time_tokens, dim))
         self.blocks = nn.ModuleList([Block(dim, heads, mlp, dropout) for _ in range(depth)])
         self.norm = nn.LayerNorm(dim, eps=1e-6)
 
-    def forward(self, controls, cqt_time):
+    def forward(self, controls, log_spectrum, cqt_time):
         b, t = controls.shape[0], controls.shape[2]
         time_tokens = cqt_time.shape[1]
         change = nn.functional.pad((controls[..., 1:] - controls[..., :-1]).abs(), (1, 0))
         changed = (change > 0).to(controls.dtype)
-        features = nn.functional.pad(torch.cat([controls, change, changed], 1), (0, time_tokens * TIME_PATCH - t))
-        tokens = features.reshape(b, CONTROL_FEATURES, time_tokens, TIME_PATCH).permute(0, 2, 1, 3).reshape(b, time_tokens, -1)
+        music = self.spectrum(log_spectrum.transpose(1, 2)).transpose(1, 2)
+        features = nn.functional.pad(torch.cat([controls, change, changed, music], 1), (0, time_tokens * TIME_PATCH - t))
+        tokens = features.reshape(b, FRAME_FEATURES, time_tokens, TIME_PATCH).permute(0, 2, 1, 3).reshape(b, time_tokens, -1)
         tokens = self.embed(tokens) + self.pos_embed_time[:time_tokens].unsqueeze(0) + self.align(cqt_time)
         for block in self.blocks:
             tokens = block(tokens)
@@ -78,10 +83,10 @@ class CrossAttentionBlock(nn.Module):
 class RewardModel(nn.Module):
     """cqt [B, 2, bins, T] and controls [B, 4, T] -> rewards [B]."""
 
-    def __init__(self, encoder, dim, heads, mlp, control_depth, cross_depth, max_time_tokens, dropout=0.1):
+    def __init__(self, encoder, dim, heads, mlp, control_depth, cross_depth, max_time_tokens, dropout=0.1, bins=84):
         super().__init__()
         self.cqt_encoder = encoder
-        self.controls_encoder = ControlsEncoder(dim, control_depth, heads, mlp, max_time_tokens, dropout)
+        self.controls_encoder = ControlsEncoder(dim, control_depth, heads, mlp, max_time_tokens, dropout, bins)
         self.cross_blocks = nn.ModuleList([CrossAttentionBlock(dim, heads, mlp, dropout) for _ in range(cross_depth)])
         self.norm = nn.LayerNorm(dim, eps=1e-6)
         self.head = nn.Linear(dim, 1)
@@ -95,7 +100,7 @@ class RewardModel(nn.Module):
         count = lambda prefix: sum(1 for name in state if name.startswith(prefix) and name.endswith(".norm2.weight"))
         model = RewardModel(encoder, dim, heads, state["cross_blocks.0.mlp.fc1.weight"].shape[0],
                             count("controls_encoder.blocks."), count("cross_blocks."),
-                            state["controls_encoder.pos_embed_time"].shape[0], dropout)
+                            state["controls_encoder.pos_embed_time"].shape[0], dropout, state["controls_encoder.spectrum.weight"].shape[1])
         model.load_state_dict(state, strict=True)
         return model.eval()
 
@@ -117,7 +122,8 @@ class RewardModel(nn.Module):
         tokens, f = self.encode_cqt(cqt)
         b, d = tokens.shape[0], tokens.shape[2]
         cqt_time = tokens.reshape(b, f, -1, d).mean(1)
-        x = self.controls_encoder(controls, cqt_time)
+        log_spectrum = torch.log1p(cqt * self.cqt_encoder.gain).mean(1)
+        x = self.controls_encoder(controls, log_spectrum, cqt_time)
         for block in self.cross_blocks:
             x = block(x, tokens)
         return self.head(self.norm(x).mean(1)).squeeze(-1)

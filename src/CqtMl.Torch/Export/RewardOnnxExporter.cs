@@ -45,18 +45,21 @@ public static class RewardOnnxExporter
         string cqtTime = g.Node("ReduceMean", new[] { g.Node("Reshape", new[] { cqtTokens, g.Constant(new long[] { 0, f, -1, d }, 4) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string timeTokens = g.Node("Gather", new[] { g.Node("Shape", new[] { cqtTime }), g.Constant(new long[] { 1 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
 
-        // Controls features: levels, |change| and change > 0 [B, 12, T], padded to 4 Tt frames, 48 values per time token.
+        // Per frame: levels, |change|, change > 0 and the projected log spectrum [B, 20, T], padded to 4 Tt frames, 80 values per time token.
         string ones = g.Constant(new long[] { 1 }, 1), zero = g.Constant(new long[] { 0 }, 1), two = g.Constant(new long[] { 2 }, 1);
         string later = g.Node("Slice", new[] { controls, ones, t, two });
         string earlier = g.Node("Slice", new[] { controls, zero, g.Node("Sub", new[] { t, ones }), two });
         string change = g.Node("Pad", new[] { g.Node("Abs", new[] { g.Node("Sub", new[] { later, earlier }) }), g.Constant(new long[] { 0, 0, 1, 0, 0, 0 }, 6) });
         string padding = g.Node("Sub", new[] { g.Node("Mul", new[] { timeTokens, g.Constant(new long[] { GeneratorConfig.TimePatch }, 1) }), t });
         string changed = g.Node("Cast", new[] { g.Node("Greater", new[] { change, g.Constant(new[] { 0f }, 1) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
-        string features = g.Node("Concat", new[] { controls, change, changed }, attributes: OnnxAttribute.Int("axis", 1));
+        string logSpectrum = g.Node("ReduceMean", new[] { g.Node("Log", new[] { g.Node("Add", new[] { g.Node("Mul", new[] { cqtInput, g.Constant(new[] { (float)encoder.InputGain }, 1) }), g.Constant(new[] { 1f }, 1) }) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
+        string music = g.Node("Transpose", new[] { logSpectrum }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
+        music = g.Node("Transpose", new[] { GeneratorOnnxExporter.Linear(g, music, weights["controls_encoder.spectrum.weight"], weights["controls_encoder.spectrum.bias"]) }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
+        string features = g.Node("Concat", new[] { controls, change, changed, music }, attributes: OnnxAttribute.Int("axis", 1));
         features = g.Node("Pad", new[] { features, g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0 }, 5), padding }, attributes: OnnxAttribute.Int("axis", 0)) });
-        string tokens = g.Node("Reshape", new[] { features, g.Constant(new long[] { 0, RewardConfig.ControlFeatures, -1, GeneratorConfig.TimePatch }, 4) });
+        string tokens = g.Node("Reshape", new[] { features, g.Constant(new long[] { 0, RewardConfig.FrameFeatures, -1, GeneratorConfig.TimePatch }, 4) });
         tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3));
-        tokens = g.Node("Reshape", new[] { tokens, g.Constant(new long[] { 0, -1, RewardConfig.ControlFeatures * GeneratorConfig.TimePatch }, 3) });
+        tokens = g.Node("Reshape", new[] { tokens, g.Constant(new long[] { 0, -1, RewardConfig.FrameFeatures * GeneratorConfig.TimePatch }, 3) });
         tokens = GeneratorOnnxExporter.Linear(g, tokens, weights["controls_encoder.embed.weight"], weights["controls_encoder.embed.bias"]);
         string positions = g.Node("Slice", new[] { OnnxWeights.Float(g, weights["controls_encoder.pos_embed_time"]), zero, timeTokens, zero });
         tokens = g.Node("Add", new[] { g.Node("Add", new[] { tokens, positions }), GeneratorOnnxExporter.Linear(g, cqtTime, weights["controls_encoder.align.weight"], weights["controls_encoder.align.bias"]) });

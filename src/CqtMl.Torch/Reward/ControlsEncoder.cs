@@ -7,14 +7,15 @@ namespace CqtMl.Torch.Reward;
 
 /// <summary>
 /// Encodes controls <c>[B, 4, T]</c> into one token per 4 frames, aligned with the CQT encoder's time tokens: each
-/// frame's 4 levels, their absolute changes and whether they changed (12 features x 4 frames = 48 values per token)
-/// are embedded linearly
+/// frame's 4 levels, their absolute changes, whether they changed and 8 learned features of the frame's log spectrum
+/// (<c>spectrum</c>, a linear projection of the bins), 20 features x 4 frames = 80 values per token, are embedded linearly
 /// (<c>embed</c>), plus a learned time position (<c>pos_embed_time</c>) and, projected (<c>align</c>), the CQT
 /// encoder's token of the same time step (its frequency tokens averaged), so each control token starts from the
 /// music it accompanies; then pre-norm transformer blocks (<c>blocks</c>) and a final norm (<c>norm</c>).
 /// </summary>
 internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
 {
+    private readonly Linear spectrum;
     private readonly Linear embed;
     private readonly Linear align;
     private readonly Parameter pos_embed_time;
@@ -25,7 +26,8 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
         : base(nameof(ControlsEncoder))
     {
         int d = config.EmbedDim;
-        embed = nn.Linear(RewardConfig.ControlFeatures * GeneratorConfig.TimePatch, d, hasBias: true);
+        spectrum = nn.Linear(config.Encoder.Bins, RewardConfig.SpectrumFeatures, hasBias: true);
+        embed = nn.Linear(RewardConfig.FrameFeatures * GeneratorConfig.TimePatch, d, hasBias: true);
         align = nn.Linear(d, d, hasBias: true);
         pos_embed_time = new Parameter(randn(config.Encoder.MaxTimeTokens, d).Times(0.02));
         blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, config.ControlDepth).Select(_ => new TransformerBlock(config.ControlBlocks)).ToArray());
@@ -34,13 +36,14 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Not used: the encoder needs the CQT's time tokens too.</summary>
-    public override Tensor forward(Tensor controls) => throw new NotSupportedException("Use Forward(controls, cqtTime).");
+    public override Tensor forward(Tensor controls) => throw new NotSupportedException("Use Forward(controls, logSpectrum, cqtTime).");
 
     /// <summary>Encodes controls.</summary>
     /// <param name="controls">Controls <c>[B, 4, T]</c>.</param>
+    /// <param name="logSpectrum">The channel-mean log-compressed CQT <c>[B, bins, T]</c>.</param>
     /// <param name="cqtTime">The CQT encoder's tokens averaged over frequency <c>[B, Tt, D]</c>, Tt = ceil(T / 4).</param>
     /// <returns>Tokens <c>[B, Tt, D]</c>.</returns>
-    public Tensor Forward(Tensor controls, Tensor cqtTime)
+    public Tensor Forward(Tensor controls, Tensor logSpectrum, Tensor cqtTime)
     {
         using var scope = NewDisposeScope();
         long b = controls.shape[0], t = controls.shape[2], timeTokens = cqtTime.shape[1];
@@ -53,8 +56,9 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
         // |level(t) - level(t - 1)| and (level(t) != level(t - 1)), 0 at the first frame.
         Tensor change = nn.functional.pad(controls.narrow(2, 1, t - 1).Minus(controls.narrow(2, 0, t - 1)).abs(), new long[] { 1, 0 });
         Tensor changed = change.gt(0).to_type(ScalarType.Float32);
-        Tensor features = nn.functional.pad(cat(new[] { controls, change, changed }, 1), new long[] { 0, padded - t });
-        Tensor tokens = features.reshape(b, RewardConfig.ControlFeatures, timeTokens, GeneratorConfig.TimePatch).permute(0, 2, 1, 3).reshape(b, timeTokens, RewardConfig.ControlFeatures * GeneratorConfig.TimePatch);
+        Tensor music = spectrum.forward(logSpectrum.transpose(1, 2)).transpose(1, 2);
+        Tensor features = nn.functional.pad(cat(new[] { controls, change, changed, music }, 1), new long[] { 0, padded - t });
+        Tensor tokens = features.reshape(b, RewardConfig.FrameFeatures, timeTokens, GeneratorConfig.TimePatch).permute(0, 2, 1, 3).reshape(b, timeTokens, RewardConfig.FrameFeatures * GeneratorConfig.TimePatch);
         tokens = embed.forward(tokens).Plus(pos_embed_time.narrow(0, 0, timeTokens).unsqueeze(0)).Plus(align.forward(cqtTime));
         foreach (TransformerBlock block in blocks)
         {

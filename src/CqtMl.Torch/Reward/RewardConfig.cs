@@ -19,6 +19,16 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     /// </summary>
     public const int ControlFeatures = 3 * GeneratorConfig.Controls;
 
+    /// <summary>
+    /// Learned features of each frame's log spectrum (a linear projection of the channel-mean log CQT, <c>spectrum</c>)
+    /// that sit next to the control features of the same frame, so that a control can be compared with the music at
+    /// frame resolution (its register's energy, a spectral change at an onset).
+    /// </summary>
+    public const int SpectrumFeatures = 8;
+
+    /// <summary>Values per frame the controls encoder embeds: control and spectrum features.</summary>
+    public const int FrameFeatures = ControlFeatures + SpectrumFeatures;
+
     /// <summary>Gets the demo preset: the demo generator's encoder, 2 controls blocks, 2 cross-attention blocks.</summary>
     public static RewardConfig Demo { get; } = new(GeneratorConfig.Demo, 2, 2);
 

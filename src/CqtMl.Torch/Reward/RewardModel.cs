@@ -51,17 +51,28 @@ public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
         return Score(EncodeCqt(cqt), controls).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Encodes CQTs once, for scoring several controls of the same clips (<see cref="Score"/>).</summary>
+    /// <summary>
+    /// Encodes CQTs once, for scoring several controls of the same clips (<see cref="Score"/>): the CQT encoder's
+    /// tokens <c>[B, F x Tt, D]</c> and the channel-mean log spectrum log(1 + gain x) <c>[B, bins, T]</c>.
+    /// </summary>
     /// <param name="cqt">CQT magnitudes <c>[B, 2, bins, T]</c>.</param>
-    /// <returns>CQT tokens <c>[B, F x Tt, D]</c>.</returns>
-    public Tensor EncodeCqt(Tensor cqt) => cqt_encoder.Encode(cqt);
+    /// <returns>The encoded clips.</returns>
+    public (Tensor Tokens, Tensor LogSpectrum) EncodeCqt(Tensor cqt)
+    {
+        ArgumentNullException.ThrowIfNull(cqt);
+        using var scope = NewDisposeScope();
+        Tensor tokens = cqt_encoder.Encode(cqt);
+        Tensor spectrum = cqt.Times(Config.Encoder.InputGain).log1p().mean(new long[] { 1 });
+        return (tokens.MoveToOuterDisposeScope(), spectrum.MoveToOuterDisposeScope());
+    }
 
     /// <summary>Scores controls against encoded CQTs.</summary>
-    /// <param name="cqtTokens">From <see cref="EncodeCqt"/>, <c>[B, F x Tt, D]</c>.</param>
+    /// <param name="clips">From <see cref="EncodeCqt"/>.</param>
     /// <param name="controls">Controls <c>[B, 4, T]</c>, Tt = ceil(T / 4).</param>
     /// <returns>Rewards <c>[B]</c>.</returns>
-    public Tensor Score(Tensor cqtTokens, Tensor controls)
+    public Tensor Score((Tensor Tokens, Tensor LogSpectrum) clips, Tensor controls)
     {
+        Tensor cqtTokens = clips.Tokens;
         ArgumentNullException.ThrowIfNull(cqtTokens);
         ArgumentNullException.ThrowIfNull(controls);
         long b = cqtTokens.shape[0], f = Config.Encoder.FrequencyTokens, d = Config.EmbedDim;
@@ -74,7 +85,7 @@ public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         long timeTokens = cqtTokens.shape[1] / f;
         Tensor cqtTime = cqtTokens.reshape(b, f, timeTokens, d).mean(new long[] { 1 });
-        Tensor tokens = controls_encoder.Forward(controls, cqtTime);
+        Tensor tokens = controls_encoder.Forward(controls, clips.LogSpectrum, cqtTime);
         foreach (CrossAttentionBlock block in cross_blocks)
         {
             tokens = block.Forward(tokens, cqtTokens);

@@ -159,8 +159,8 @@ public static class RewardTrainer
         int n = batch.Count, t = batch[0].Frames;
         Tensor cqt = tensor(batch.SelectMany(e => e.Cqt).ToArray(), n, GeneratorConfig.InputChannels, bins, t).to(device);
         Tensor controls = tensor(batch.SelectMany(e => e.A).Concat(batch.SelectMany(e => e.B)).ToArray(), 2 * n, GeneratorConfig.Controls, t).to(device);
-        Tensor tokens = model.EncodeCqt(cqt);
-        return model.Score(cat(new[] { tokens, tokens }, 0), controls);
+        (Tensor tokens, Tensor spectrum) = model.EncodeCqt(cqt);
+        return model.Score((cat(new[] { tokens, tokens }, 0), cat(new[] { spectrum, spectrum }, 0)), controls);
     }
 
     private static (double Loss, int Correct, int Strict) Step(RewardModel model, AdamWOptimizer optimizer, IReadOnlyList<RewardExample> training, ILookup<int, RewardExample> byLength, RewardTrainingOptions options, int step, int bins, Device device)
