@@ -10,6 +10,12 @@ namespace CqtMl.Preferences.Judges;
 public sealed class JudgedClip
 {
     private const float LogGain = 100;
+
+    /// <summary>
+    /// The register energy that counts as full scale (1): log(1 + 100 x) = 5, x about 1.5, a loud bin (the 95th
+    /// percentile of the loudest register of the FMA fixtures is 4.7 to 5.6).
+    /// </summary>
+    public const float RegisterFullScale = 5;
     private readonly float[] _cqt;
     private float[]? _logSpectrum;
     private float[]? _onsetStrength;
@@ -57,8 +63,9 @@ public sealed class JudgedClip
 
     /// <summary>
     /// Gets the energy of each pitch register <c>[4, T]</c> in [0, 1]: the mean log spectrum over the register's bins
-    /// (MIDI &lt; 48, 48-59, 60-71, &gt;= 72, from each bin's centre frequency), divided by its largest value in the clip over
-    /// all registers (all 0 for a silent clip).
+    /// (MIDI &lt; 48, 48-59, 60-71, &gt;= 72, from each bin's centre frequency) divided by <see cref="RegisterFullScale"/>
+    /// and clipped at 1. The scale is fixed, not the clip's loudest moment, so that a level means the same loudness in
+    /// every clip (a quiet passage asks for low levels) and the energy of a frame depends on that frame alone.
     /// </summary>
     public float[] RegisterEnergy => _registerEnergy ??= ComputeRegisterEnergy();
 
@@ -141,21 +148,12 @@ public sealed class JudgedClip
             }
         }
 
-        float max = 0;
         for (int r = 0; r < PitchRegister.Count; r++)
         {
             for (int f = 0; f < t; f++)
             {
-                energy[(r * t) + f] = counts[r] > 0 ? energy[(r * t) + f] / counts[r] : 0;
-                max = Math.Max(max, energy[(r * t) + f]);
-            }
-        }
-
-        if (max > 0)
-        {
-            for (int i = 0; i < energy.Length; i++)
-            {
-                energy[i] /= max;
+                float mean = counts[r] > 0 ? energy[(r * t) + f] / counts[r] : 0;
+                energy[(r * t) + f] = Math.Min(1f, mean / RegisterFullScale);
             }
         }
 

@@ -5,7 +5,8 @@ namespace CqtMl.Preferences.Judges;
 /// <summary>
 /// <c>register-energy</c>: prefers samples whose control levels follow the CQT energy of their pitch registers. Score:
 /// minus the mean absolute difference between each control's level and its register's energy
-/// (<see cref="JudgedClip.RegisterEnergy"/>, in [0, 1]) over all controls and frames.
+/// (<see cref="JudgedClip.RegisterEnergy"/>: the register's mean log spectrum on a fixed scale, in [0, 1]) over all
+/// controls and frames.
 /// </summary>
 public sealed class RegisterEnergyJudge : IPreferenceJudge
 {

@@ -6,7 +6,8 @@ namespace CqtMl.Preferences.Tests.Judges;
 
 /// <summary>
 /// The judges on a constructed clip whose answer is obvious: silence, then from frame 100 to 300 a loud tone in
-/// register 2 (MIDI 60-71: bins 36-47 of the default CQT, whose bin 0 is MIDI 24), so there is one onset, at frame 100.
+/// register 2 (MIDI 60-71: bins 36-47 of the default CQT, whose bin 0 is MIDI 24) at full scale (log(1 + 100 x) = 5), so
+/// there is one onset, at frame 100.
 /// </summary>
 public class JudgeTests
 {
@@ -16,13 +17,14 @@ public class JudgeTests
     {
         var options = new CqtOptions();
         var cqt = new float[2 * options.BinCount * Frames];
+        float fullScale = (MathF.Exp(JudgedClip.RegisterFullScale) - 1) / 100;
         for (int channel = 0; channel < 2; channel++)
         {
             for (int bin = 36; bin < 48; bin++)
             {
                 for (int t = Start; t < End; t++)
                 {
-                    cqt[(((channel * options.BinCount) + bin) * Frames) + t] = 1f;
+                    cqt[(((channel * options.BinCount) + bin) * Frames) + t] = fullScale;
                 }
             }
         }
@@ -47,7 +49,7 @@ public class JudgeTests
     {
         JudgedClip clip = Clip();
         Assert.Equal(new[] { Start }, clip.Onsets);
-        Assert.Equal(1f, clip.RegisterEnergy[(2 * Frames) + 150]);
+        Assert.Equal(1f, clip.RegisterEnergy[(2 * Frames) + 150], 5);
         Assert.Equal(0f, clip.RegisterEnergy[(2 * Frames) + 50]);
         Assert.Equal(0f, clip.RegisterEnergy[(1 * Frames) + 150]);
     }
@@ -58,12 +60,23 @@ public class JudgeTests
         JudgedClip clip = Clip();
         float[] following = Controls(2, Start, End), wrongRegister = Controls(0, Start, End), wrongTime = Controls(2, 0, Start);
         var judge = new RegisterEnergyJudge();
-        Assert.Equal(0, judge.Score(clip, following), 6);
+        Assert.Equal(0, judge.Score(clip, following), 5);
         Assert.Equal(PreferenceLabel.A, PreferenceJudging.Label(judge, clip, following, wrongRegister));
         Assert.Equal(PreferenceLabel.B, PreferenceJudging.Label(judge, clip, wrongTime, following));
 
         // Hand-computed: register 0 on over 200 frames where the energy is 0, register 2 off over 200 frames where it is 1.
-        Assert.Equal(-400.0 / (4 * Frames), judge.Score(clip, wrongRegister), 6);
+        Assert.Equal(-400.0 / (4 * Frames), judge.Score(clip, wrongRegister), 5);
+
+        // Half the energy asks for half the level: the scale is fixed, not the clip's loudest frame.
+        var options = new CqtOptions();
+        var quiet = new float[2 * options.BinCount * Frames];
+        float half = (MathF.Exp(JudgedClip.RegisterFullScale / 2) - 1) / 100;
+        for (int i = 36 * Frames; i < 48 * Frames; i++)
+        {
+            quiet[i] = quiet[(options.BinCount * Frames) + i] = half;
+        }
+
+        Assert.Equal(0.5f, new JudgedClip(quiet, Frames, options).RegisterEnergy[(2 * Frames) + 7], 5);
     }
 
     [Fact]
