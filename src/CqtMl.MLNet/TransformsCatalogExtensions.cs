@@ -112,4 +112,15 @@ public static class TransformsCatalogExtensions
         ArgumentNullException.ThrowIfNull(model);
         return new RewardScoringEstimator(catalog, options, model);
     }
+
+    /// <summary>Best-of-N generation: N samples per row from a generator, scored by a reward model, the best kept.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The parameters (both model paths are required).</param>
+    /// <returns>The estimator.</returns>
+    public static BestOfNEstimator GenerateBestOfN(this TransformsCatalog catalog, BestOfNEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new BestOfNEstimator(catalog, options);
+    }
 }

@@ -3,6 +3,7 @@ using CqtMl.Audio.Cqt;
 using CqtMl.Audio.Decoding;
 using CqtMl.Audio.IO;
 using CqtMl.Onnx.Generation;
+using CqtMl.Onnx.Reward;
 using CqtMl.Plots;
 using CqtMl.Preferences.Comparisons;
 
@@ -40,16 +41,30 @@ internal static class GenerateCommand
             [nameof(GenerationOptions.Dropout)] = dropout,
             [nameof(GenerationOptions.Coherence)] = coherence,
         };
+        var bestOf = new Option<int?>("--best-of") { CustomParser = r => CliNumbers.ParseInt(r), Description = "Draw N stochastic samples, score them with --reward and write the best [1, 4, T]." };
+        var reward = new Option<string?>("--reward") { Description = "Reward model (reward.onnx) for --best-of." };
         var png = new Option<string?>("--png") { Description = "Also plot the first sample's control curves." };
-        var command = new Command("generate", "Generate control signals for an audio file with an exported generator.") { input, model, output, mode, temperature, seed, samples, dropout, coherence, offset, duration, png };
+        var command = new Command("generate", "Generate control signals for an audio file with an exported generator.") { input, model, output, mode, temperature, seed, samples, dropout, coherence, offset, duration, bestOf, reward, png };
         command.SetAction(parse =>
         {
+            int? best = parse.GetValue(bestOf);
+            string? rewardPath = parse.GetValue(reward);
+            if ((best is null) != (rewardPath is null))
+            {
+                throw new UsageException("--best-of and --reward go together");
+            }
+
+            if (best is not null && (parse.GetValue(mode) != "stochastic" || parse.GetResult(samples) is { Implicit: false }))
+            {
+                throw new UsageException("--best-of: needs --mode stochastic and takes the place of --samples");
+            }
+
             var options = new GenerationOptions
             {
                 Mode = parse.GetValue(mode) == "stochastic" ? GenerationMode.Stochastic : GenerationMode.Deterministic,
                 Temperature = parse.GetValue(temperature),
                 Seed = parse.GetValue(seed),
-                SampleCount = parse.GetValue(samples),
+                SampleCount = best ?? parse.GetValue(samples),
                 Dropout = parse.GetValue(dropout),
                 Coherence = parse.GetValue(coherence),
             };
@@ -87,12 +102,36 @@ internal static class GenerateCommand
                 throw UsageException.ForOption(e, new Dictionary<string, Option> { ["offsetSeconds"] = offset, ["durationSeconds"] = duration }, "clip");
             }
 
-            float[] controls = generator.Generate(tensor, 1, frames, options);
+            float[] controls;
+            int written = options.SampleCount;
+            string picked = string.Empty;
+            if (rewardPath is not null)
+            {
+                using OnnxRewardModel rewardModel = OnnxRewardModel.Load(rewardPath);
+                BestOfNResult result;
+                try
+                {
+                    result = BestOfN.Generate(generator, rewardModel, tensor, frames, options);
+                }
+                catch (ArgumentException e) when (e.ParamName is null)
+                {
+                    throw new InvalidDataException($"{rewardPath}: {e.Message}", e);
+                }
+
+                controls = result.Controls;
+                written = 1;
+                picked = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; best of {options.SampleCount}: sample {result.Index}, reward {result.Reward:R}");
+            }
+            else
+            {
+                controls = generator.Generate(tensor, 1, frames, options);
+            }
+
             const int Registers = GeneratorContract.Registers;
-            using PendingFile npy = NpyWriter.Prepare(outPath, controls, options.SampleCount, Registers, frames);
+            using PendingFile npy = NpyWriter.Prepare(outPath, controls, written, Registers, frames);
             using PendingFile? plot = pngPath is null ? null : AtomicFile.Prepare(pngPath, temp => TrainingCurves.SaveControlsPng(temp, controls.AsSpan(0, Registers * frames), frames, (double)cqt.SampleRate / cqt.HopLength, $"{Path.GetFileName(audioPath)}: controls ({options.Mode.ToString().ToLowerInvariant()})"));
             AtomicFile.CommitAll(npy, plot);
-            stdout.WriteLine($"cqtml generate: [{options.SampleCount}, {GeneratorContract.Registers}, {frames}] controls -> {Path.GetFullPath(outPath)}");
+            stdout.WriteLine($"cqtml generate: [{written}, {GeneratorContract.Registers}, {frames}] controls -> {Path.GetFullPath(outPath)}{picked}");
             return Program.Success;
         });
         return command;

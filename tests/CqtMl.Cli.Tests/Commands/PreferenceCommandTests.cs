@@ -229,6 +229,34 @@ public class PreferenceCommandTests : IDisposable
     }
 
     [Fact]
+    public void GenerateBestOfNWritesTheSampleTheRewardModelScoresHighest()
+    {
+        string wav = Path.Combine(_data.Data, "pieces", "piece1.wav"), all = _data.PathOf("all.npy"), best = _data.PathOf("best.npy");
+        string[] common = { "--model", _data.Generator, "--mode", "stochastic", "--seed", "3", "--temperature", "1.2", "--duration", "1" };
+        Assert.Equal(0, Cli.Run(new[] { "generate", wav, "--out", all, "--samples", "4" }.Concat(common).ToArray()).Code);
+        var (code, stdout, err) = Cli.Run(new[] { "generate", wav, "--out", best, "--best-of", "4", "--reward", _data.Reward }.Concat(common).ToArray());
+        Assert.True(code == 0, err);
+        var match = System.Text.RegularExpressions.Regex.Match(stdout, @"best of 4: sample (\d), reward (\S+)");
+        Assert.True(match.Success, stdout);
+        int index = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        var (shape, samples) = Cli.ReadNpy(all);
+        var (bestShape, chosen) = Cli.ReadNpy(best);
+        int size = (int)(4 * shape[2]);
+        Assert.Equal(new[] { 1L, 4, shape[2] }, bestShape);
+        Assert.Equal(samples.AsSpan(index * size, size).ToArray(), chosen);
+        string npy = _data.PathOf("scores.npy");
+        CqtMl.Audio.IO.NpyWriter.WriteAll(npy, samples, 4, 4, (int)shape[2]);
+        (code, stdout, err) = Cli.Run("score", "--model", _data.Reward, wav, "--controls", npy, "--duration", "1");
+        Assert.True(code == 0, err);
+        float[] rewards = JsonSerializer.Deserialize<float[]>(stdout)!;
+        Assert.Equal(Array.IndexOf(rewards, rewards.Max()), index);
+
+        Assert.Equal(2, Cli.Run(new[] { "generate", wav, "--out", best, "--best-of", "4" }.Concat(common).ToArray()).Code);
+        Assert.Equal(2, Cli.Run("generate", wav, "--out", best, "--model", _data.Generator, "--best-of", "4", "--reward", _data.Reward).Code);
+    }
+
+    [Fact]
     public void BadOptionsAreUsageErrorsNamingTheFlag()
     {
         foreach ((string[] args, string flag) in new[]

@@ -29,7 +29,14 @@ internal sealed class PreferenceData : IDisposable
         model.eval();
         Generator = Path.Combine(Root, "generator.onnx");
         File.WriteAllBytes(Generator, GeneratorOnnxExporter.Export(model, new CqtOptions(), "demo"));
+        torch.manual_seed(4);
+        using var reward = new CqtMl.Torch.Reward.RewardModel(CqtMl.Torch.Reward.RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 });
+        Reward = Path.Combine(Root, "reward.onnx");
+        File.WriteAllBytes(Reward, RewardOnnxExporter.Export(reward, new CqtOptions(), "demo"));
     }
+
+    /// <summary>Gets a small random-weight reward model.</summary>
+    public string Reward { get; }
 
     public string Root { get; }
 

@@ -170,6 +170,58 @@ public class RewardPipelineTests(GeneratorFixture fixture) : IClassFixture<Gener
         Assert.Throws<ArgumentException>(() => _ml.Transforms.TrainRewardModel(new RewardModelTrainer.Options()));
     }
 
+    [Fact]
+    public void BestOfNKeepsTheSampleTheRewardModelScoresHighestAndSavesAndRunsInAFreshProcess()
+    {
+        var rows = new[] { new ScoringRow { Cqt = GeneratorFixture.Cqt(45, 3) } };
+        IDataView data = _ml.Data.LoadFromEnumerable(rows);
+        var options = new BestOfNEstimator.Options { GeneratorModelPath = fixture.ModelPath, RewardModelPath = RewardModelPath(), SampleCount = 5, Temperature = 1.3, Seed = 6, RewardsColumnName = "Rewards" };
+        IDataView picked = _ml.Transforms.GenerateBestOfN(options).Fit(data).Transform(data);
+        float[] controls = picked.GetColumn<float[]>("Controls").Single();
+        float reward = picked.GetColumn<float>("Reward").Single();
+        float[] rewards = picked.GetColumn<float[]>("Rewards").Single();
+
+        using var generator = new OnnxControlGenerator(File.ReadAllBytes(fixture.ModelPath));
+        using var scorer = OnnxRewardModel.Load(RewardModelPath());
+        var generation = new GenerationOptions { Mode = GenerationMode.Stochastic, SampleCount = 5, Temperature = 1.3, Seed = 6 };
+        BestOfNResult expected = BestOfN.Generate(generator, scorer, rows[0].Cqt, 45, generation);
+        Assert.Equal(expected.Controls, controls);
+        Assert.Equal(expected.Reward, reward, 5);
+        Assert.Equal(5, rewards.Length);
+        Assert.Equal(rewards.Max(), reward);
+        float[] all = generator.Generate(rows[0].Cqt, 1, 45, generation);
+        Assert.Equal(all.AsSpan(expected.Index * 4 * 45, 4 * 45).ToArray(), controls);
+
+        // A saved audio -> CQT -> best-of-N pipeline picks the same sample in a fresh process.
+        string wav = Path.Combine(fixture.Directory, "best-tone.wav");
+        WavWriter.WriteFloat32(wav, 22050, Enumerable.Range(0, 8000).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * 440 * i / 22050))).ToArray());
+        IDataView audio = _ml.Data.LoadFromEnumerable(new[] { new GeneratorFixturePathRow { Audio = wav } });
+        ITransformer model = _ml.Transforms.ExtractCqt("Cqt", "Audio").Append(_ml.Transforms.GenerateBestOfN(options)).Fit(audio);
+        float[] inProcess = model.Transform(audio).GetColumn<float[]>("Controls").Single();
+        string zip = Path.Combine(fixture.Directory, "best-of-n.zip"), output = Path.Combine(fixture.Directory, "best.f32");
+        _ml.Model.Save(model, audio.Schema, zip);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string arg in new[] { ControlGeneratorEstimatorTests.ModelRunner(), zip, wav, "Controls", output })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using (Process process = Process.Start(start)!)
+        {
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, errors);
+        }
+
+        byte[] bytes = File.ReadAllBytes(output);
+        var fresh = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, fresh, 0, bytes.Length);
+        Assert.Equal(inProcess, fresh);
+
+        Assert.Equal(2, BestOfN.Best(new[] { 0f, 1f, 3f, 3f }));
+        Assert.Throws<ArgumentException>(() => BestOfN.Generate(generator, scorer, rows[0].Cqt, 45, new GenerationOptions()));
+    }
+
     private static ScoringRow Row(int frames, int seed, int samples)
     {
         var random = new Random(seed);
