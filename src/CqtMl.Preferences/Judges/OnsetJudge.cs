@@ -1,9 +1,10 @@
 namespace CqtMl.Preferences.Judges;
 
 /// <summary>
-/// <c>onset</c>: prefers samples whose level changes happen at the music's onsets. Score: the fraction of frames with
-/// a level change (any control) that lie within 50 ms of an onset of the clip (<see cref="JudgedClip.Onsets"/>); a
-/// sample that never changes scores 0.
+/// <c>onset</c>: prefers samples whose level changes happen at the music's onsets and not elsewhere. Score, per second:
+/// the frames with a level change (any control) within 50 ms of an onset of the clip (<see cref="JudgedClip.Onsets"/>)
+/// minus the frames with a level change farther from every onset. The score adds up over frames, so a change at an
+/// onset always helps and a change elsewhere always costs, whatever else the sample does.
 /// </summary>
 public sealed class OnsetJudge : IPreferenceJudge
 {
@@ -17,7 +18,7 @@ public sealed class OnsetJudge : IPreferenceJudge
     public string Name => JudgeName;
 
     /// <inheritdoc/>
-    public string Description => "level changes close to the music's onsets (fraction of changing frames within 50 ms of an onset)";
+    public string Description => "level changes at the music's onsets and not elsewhere (changing frames within 50 ms of an onset minus the others, per second)";
 
     /// <inheritdoc/>
     public double Score(JudgedClip clip, ReadOnlySpan<float> controls)
@@ -44,6 +45,6 @@ public sealed class OnsetJudge : IPreferenceJudge
             }
         }
 
-        return changing == 0 ? 0 : (double)hits / changing;
+        return (hits - (changing - hits)) / clip.Seconds;
     }
 }

@@ -85,10 +85,13 @@ public class JudgeTests
         JudgedClip clip = Clip();
         float[] atOnset = Controls(2, Start, Frames), late = Controls(2, 200, Frames), both = Controls(2, Start, End);
         var judge = new OnsetJudge();
-        Assert.Equal(1.0, judge.Score(clip, atOnset));
-        Assert.Equal(0.0, judge.Score(clip, late));
-        Assert.Equal(0.5, judge.Score(clip, both)); // one change at the onset, one at the tone's end (no onset there)
+        Assert.Equal(1 / clip.Seconds, judge.Score(clip, atOnset), 9);
+        Assert.Equal(-1 / clip.Seconds, judge.Score(clip, late), 9);
+        Assert.Equal(0.0, judge.Score(clip, both)); // one change at the onset, one at the tone's end (no onset there)
         Assert.Equal(0.0, judge.Score(clip, new float[4 * Frames])); // never changes
+        float[] blip = Controls(2, Start, Frames);
+        blip[(1 * Frames) + Start + 2] = 1f; // control 1 up and down again 2 and 3 frames after the onset (within 50 ms)
+        Assert.Equal(3 / clip.Seconds, judge.Score(clip, blip), 9);
         Assert.Equal(PreferenceLabel.A, PreferenceJudging.Label(judge, clip, atOnset, late));
         Assert.Equal(PreferenceLabel.B, PreferenceJudging.Label(judge, clip, both, atOnset));
     }
