@@ -18,7 +18,7 @@ public sealed record RewardTrainingOptions
     /// <summary>Gets the pairs per optimisation step (all from clips of the same length). Default 16.</summary>
     public int BatchSize { get; init; } = 16;
 
-    /// <summary>Gets the peak learning rate of AdamW. Default 5e-4 (reached the judges' accuracy sooner than 3e-4 in docs/benchmarks.md).</summary>
+    /// <summary>Gets the peak learning rate of AdamW. Default 5e-4 (the setting of the measurements in docs/benchmarks.md).</summary>
     public double LearningRate { get; init; } = 5e-4;
 
     /// <summary>Gets AdamW's weight decay. Default 0.05.</summary>
