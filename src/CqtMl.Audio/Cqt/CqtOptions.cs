@@ -43,6 +43,19 @@ public sealed record CqtOptions
     /// <summary>Gets the number of threads one transform may use; null means all processors. Default null.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>
+    /// Gets whether <paramref name="other"/> has the same time and frequency grid: sample rate, hop length, bin count,
+    /// bins per octave and fmin (to 1e-9 relative). Models and datasets that agree on it read the same CQT frames.
+    /// </summary>
+    /// <param name="other">The other options.</param>
+    /// <returns>Whether the grids are the same.</returns>
+    public bool HasSameGrid(CqtOptions other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return SampleRate == other.SampleRate && HopLength == other.HopLength && BinCount == other.BinCount
+            && BinsPerOctave == other.BinsPerOctave && Math.Abs(FMin - other.FMin) <= 1e-9 * FMin;
+    }
+
     /// <summary>Gets the CQT frames per second: sample rate / hop length.</summary>
     public double FrameRate => (double)SampleRate / HopLength;
 

@@ -24,9 +24,9 @@ public sealed class BestOfNEstimator : IEstimator<BestOfNTransformer>
         ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
         ArgumentException.ThrowIfNullOrEmpty(options.RewardColumnName, nameof(options.RewardColumnName));
         Generation.Validate();
-        using var generator = OnnxControlGenerator.Load(options.GeneratorModelPath);
-        using var reward = OnnxRewardModel.Load(options.RewardModelPath);
-        BestOfN.CheckSameCqt(generator.Info, reward.Info);
+        GeneratorModelInfo generator = GeneratorModelInfo.Read(ReadModel(options.GeneratorModelPath, "generator"), options.GeneratorModelPath);
+        RewardModelInfo reward = RewardModelInfo.Read(ReadModel(options.RewardModelPath, "reward model"), options.RewardModelPath);
+        BestOfN.CheckSameCqt(generator, reward);
     }
 
     /// <summary>Gets the options.</summary>
@@ -41,6 +41,9 @@ public sealed class BestOfNEstimator : IEstimator<BestOfNTransformer>
         Coherence = Opts.Coherence,
         Seed = Opts.Seed,
     };
+
+    private static byte[] ReadModel(string path, string what) =>
+        File.Exists(path) ? File.ReadAllBytes(path) : throw new FileNotFoundException($"{path}: {what} model file not found", path);
 
     /// <inheritdoc/>
     public BestOfNTransformer Fit(IDataView input)

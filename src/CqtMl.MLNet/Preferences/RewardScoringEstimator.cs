@@ -26,8 +26,7 @@ public sealed class RewardScoringEstimator : IEstimator<RewardScoringTransformer
         ArgumentException.ThrowIfNullOrEmpty(options.ControlsColumnName, nameof(options.ControlsColumnName));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.SampleCount, nameof(options.SampleCount));
         _model = model;
-        using var reader = new OnnxRewardModel(model, source: options.ModelPath ?? "the reward model");
-        Info = reader.Info;
+        Info = RewardModelInfo.Read(model, options.ModelPath ?? "the reward model");
     }
 
     /// <summary>Gets the options.</summary>

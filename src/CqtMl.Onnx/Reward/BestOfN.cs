@@ -64,7 +64,7 @@ public static class BestOfN
         ArgumentNullException.ThrowIfNull(reward);
         var g = generator.Cqt;
         var r = reward.Cqt;
-        if (g.SampleRate != r.SampleRate || g.HopLength != r.HopLength || g.BinCount != r.BinCount || g.BinsPerOctave != r.BinsPerOctave || Math.Abs(g.FMin - r.FMin) > 1e-9 * g.FMin)
+        if (!g.HasSameGrid(r))
         {
             throw new ArgumentException($"The reward model reads another CQT (sr {r.SampleRate}, hop {r.HopLength}, {r.BinCount} bins, {r.BinsPerOctave}/octave, fmin {r.FMin}) than the generator (sr {g.SampleRate}, hop {g.HopLength}, {g.BinCount} bins, {g.BinsPerOctave}/octave, fmin {g.FMin}).");
         }

@@ -1,5 +1,6 @@
 using CqtMl.Audio.Cqt;
 using CqtMl.Onnx.Cqt;
+using CqtMl.Onnx.Runtime;
 using Microsoft.ML.OnnxRuntime;
 
 namespace CqtMl.Onnx.Reward;
@@ -31,6 +32,20 @@ public sealed record RewardModelInfo(CqtOptions Cqt, int MaxFrames)
         Require(session.InputMetadata, RewardContract.ControlsInput, 3, source);
         Require(session.OutputMetadata, RewardContract.RewardOutput, 1, source);
         return info;
+    }
+
+    /// <summary>Loads a model's bytes into a CPU session without graph optimisation just to read and check it.</summary>
+    /// <param name="model">The ONNX bytes.</param>
+    /// <param name="source">The model file (or another name) for error messages.</param>
+    /// <returns>The model's description.</returns>
+    /// <exception cref="InvalidDataException">The bytes are not a loadable ONNX model or not a CqtMl reward model.</exception>
+    public static RewardModelInfo Read(byte[] model, string source = "model")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var options = OnnxExecution.CreateSessionOptions(null);
+        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+        using InferenceSession session = OnnxExecution.LoadSession(model, options, source);
+        return From(session, source);
     }
 
     private static void Require(IReadOnlyDictionary<string, NodeMetadata> nodes, string name, int rank, string source)

@@ -1,5 +1,4 @@
 using CqtMl.Audio.Cqt;
-using CqtMl.Audio.Decoding;
 
 namespace CqtMl.Preferences.Comparisons;
 
@@ -14,7 +13,7 @@ public sealed class ComparisonClips(string dataRoot, string datasetName)
     private const int Cached = 4;
     private const int CachedFiles = 8;
     private readonly List<(string Key, float[] Cqt, CqtOptions Options)> _cache = new();
-    private readonly List<(string Key, AudioData Audio)> _files = new();
+    private readonly RecentAudio _files = new(CachedFiles);
 
     /// <summary>Gets the CQT parameters a row records (sample rate, hop, bins, bins per octave, fmin; stereo channels).</summary>
     /// <param name="row">The row.</param>
@@ -62,7 +61,7 @@ public sealed class ComparisonClips(string dataRoot, string datasetName)
         int frames;
         try
         {
-            (cqt, frames) = ClipCqt.Compute(Decode(path, options.SampleRate), new CqtExtractor(options), row.OffsetSeconds, row.DurationSeconds);
+            (cqt, frames) = ClipCqt.Compute(_files.Decode(path, options.SampleRate), new CqtExtractor(options), row.OffsetSeconds, row.DurationSeconds);
         }
         catch (Exception e) when (e is IOException or ArgumentException)
         {
@@ -81,27 +80,5 @@ public sealed class ComparisonClips(string dataRoot, string datasetName)
 
         _cache.Add((key, cqt, options));
         return (cqt, options);
-    }
-
-    /// <summary>The file decoded at the rate; the clips of a dataset come from a few files, so the last ones are kept.</summary>
-    private AudioData Decode(string path, int sampleRate)
-    {
-        string key = $"{path}|{sampleRate}";
-        foreach ((string k, AudioData audio) in _files)
-        {
-            if (k == key)
-            {
-                return audio;
-            }
-        }
-
-        AudioData decoded = AudioDecoder.Decode(path, sampleRate);
-        if (_files.Count == CachedFiles)
-        {
-            _files.RemoveAt(0);
-        }
-
-        _files.Add((key, decoded));
-        return decoded;
     }
 }

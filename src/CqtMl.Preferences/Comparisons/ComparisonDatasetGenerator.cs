@@ -28,7 +28,8 @@ public sealed class ComparisonDatasetGenerator : IDisposable
     private readonly OnnxControlGenerator _generator;
     private readonly CqtExtractor _extractor;
     private readonly IReadOnlyList<string> _files;
-    private readonly Dictionary<string, AudioData?> _audio = new(StringComparer.Ordinal);
+    private readonly RecentAudio _audio = new(CachedFiles);
+    private readonly HashSet<string> _unusable = new(StringComparer.Ordinal);
 
     /// <summary>Prepares generation.</summary>
     /// <param name="dataRoot">A MusicNet-format root, an FMA-format root or any folder of audio files (searched recursively).</param>
@@ -184,43 +185,34 @@ public sealed class ComparisonDatasetGenerator : IDisposable
             }
         }
 
-        throw new InvalidDataException($"{_root}: clip {clip}: {MaxDraws} draws found no decodable audio file of at least {ComparisonDatasetOptions.MinClipSeconds} s ({_audio.Count(a => a.Value is null)} of {_files.Count} files unusable)");
+        throw new InvalidDataException($"{_root}: clip {clip}: {MaxDraws} draws found no decodable audio file of at least {ComparisonDatasetOptions.MinClipSeconds} s ({_unusable.Count} of {_files.Count} files unusable)");
     }
 
     /// <summary>The file decoded at the CQT's rate, or null (warned once) when it cannot be used.</summary>
     private AudioData? Load(string source)
     {
-        if (_audio.TryGetValue(source, out AudioData? cached))
+        if (_unusable.Contains(source))
         {
-            return cached;
+            return null;
         }
 
-        AudioData? audio = null;
         try
         {
-            audio = AudioDecoder.Decode(AudioCatalog.Resolve(_root, source), Cqt.SampleRate);
-            if (audio.Duration < ComparisonDatasetOptions.MinClipSeconds)
+            AudioData audio = _audio.Decode(AudioCatalog.Resolve(_root, source), Cqt.SampleRate);
+            if (audio.Duration >= ComparisonDatasetOptions.MinClipSeconds)
             {
-                Trace.TraceWarning($"{source}: skipped, {audio.Duration:0.###} s is shorter than {ComparisonDatasetOptions.MinClipSeconds} s");
-                audio = null;
+                return audio;
             }
+
+            Trace.TraceWarning($"{source}: skipped, {audio.Duration:0.###} s is shorter than {ComparisonDatasetOptions.MinClipSeconds} s");
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
             Trace.TraceWarning($"{source}: skipped ({e.Message})");
         }
 
-        // Keep the unusable files' verdicts; keep only a few decoded files.
-        if (audio is not null && _audio.Count(a => a.Value is not null) >= CachedFiles)
-        {
-            foreach (string key in _audio.Where(a => a.Value is not null).Select(a => a.Key).ToList())
-            {
-                _audio.Remove(key);
-            }
-        }
-
-        _audio[source] = audio;
-        return audio;
+        _unusable.Add(source);
+        return null;
     }
 
     private string Manifest() => JsonSerializer.Serialize(new

@@ -49,8 +49,7 @@ public static class DatasetScoring
 
     private static void CheckCqt(string pairsPath, ComparisonRow row, CqtOptions model)
     {
-        CqtOptions rowCqt = ComparisonClips.OptionsOf(row);
-        if (rowCqt.SampleRate != model.SampleRate || rowCqt.HopLength != model.HopLength || rowCqt.BinCount != model.BinCount || rowCqt.BinsPerOctave != model.BinsPerOctave || Math.Abs(rowCqt.FMin - model.FMin) > 1e-9 * model.FMin)
+        if (!ComparisonClips.OptionsOf(row).HasSameGrid(model))
         {
             throw new InvalidDataException($"{pairsPath}: pair '{row.PairId}' was made with another CQT (sr {row.SampleRate}, hop {row.HopLength}, bins {row.Bins}, {row.BinsPerOctave}/octave, fmin {row.FMin}) than the reward model expects (sr {model.SampleRate}, hop {model.HopLength}, bins {model.BinCount}, {model.BinsPerOctave}/octave, fmin {model.FMin})");
         }

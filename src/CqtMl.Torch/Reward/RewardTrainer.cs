@@ -114,7 +114,7 @@ public static class RewardTrainer
         int correct = 0;
         for (int i = 0; i < strict.Count; i++)
         {
-            correct += (strict[i].Target == 1 ? a[i] > b[i] : b[i] > a[i]) ? 1 : 0;
+            correct += RanksRight(strict[i].Target, a[i], b[i]) ? 1 : 0;
         }
 
         return (double)correct / strict.Count;
@@ -190,12 +190,15 @@ public static class RewardTrainer
             if (batch[i].Target != 0.5f)
             {
                 strict++;
-                correct += (batch[i].Target == 1 ? a[i] > b[i] : b[i] > a[i]) ? 1 : 0;
+                correct += RanksRight(batch[i].Target, a[i], b[i]) ? 1 : 0;
             }
         }
 
         return (loss.item<float>(), correct, strict);
     }
+
+    /// <summary>Whether rewards <paramref name="a"/> and <paramref name="b"/> order a strict pair (target 1 or 0) as its label does.</summary>
+    private static bool RanksRight(float target, float a, float b) => target == 1 ? a > b : b > a;
 
     private static void Check(RewardExample example, int bins)
     {

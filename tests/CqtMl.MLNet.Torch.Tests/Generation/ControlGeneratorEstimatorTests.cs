@@ -79,8 +79,8 @@ public class ControlGeneratorEstimatorTests(GeneratorFixture fixture) : IClassFi
         string zip = Path.Combine(fixture.Directory, "generator-pipeline.zip");
         _ml.Model.Save(model, data.Schema, zip);
 
-        float[] first = RunInFreshProcess(zip, wav, "first.f32");
-        float[] second = RunInFreshProcess(zip, wav, "second.f32");
+        float[] first = RunInFreshProcess(zip, wav, "Controls", Path.Combine(fixture.Directory, "first.f32"));
+        float[] second = RunInFreshProcess(zip, wav, "Controls", Path.Combine(fixture.Directory, "second.f32"));
         Assert.Equal(inProcess, first);
         Assert.Equal(first, second);
 
@@ -131,11 +131,11 @@ public class ControlGeneratorEstimatorTests(GeneratorFixture fixture) : IClassFi
         Assert.Throws<ArgumentException>(() => _ml.Transforms.GenerateControls(new ControlGeneratorEstimator.Options { ModelPath = fixture.ModelPath, Dropout = 0.3 }));
     }
 
-    private float[] RunInFreshProcess(string zip, string wav, string name)
+    /// <summary>Scores <paramref name="audio"/> with the saved model in a fresh process and returns the column's values.</summary>
+    internal static float[] RunInFreshProcess(string zip, string audio, string column, string output)
     {
-        string output = Path.Combine(fixture.Directory, name);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in new[] { ModelRunner(), zip, wav, "Controls", output })
+        foreach (string arg in new[] { ModelRunner(), zip, audio, column, output })
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CqtMl.Audio.Cqt;
 using CqtMl.Audio.IO;
 using CqtMl.Audio.Music;
@@ -121,23 +120,7 @@ public class RewardPipelineTests(GeneratorFixture fixture) : IClassFixture<Gener
         string zip = Path.Combine(fixture.Directory, "reward-pipeline.zip");
         _ml.Model.Save(model, data.Schema, zip);
 
-        string output = Path.Combine(fixture.Directory, "rewards.f32");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in new[] { ControlGeneratorEstimatorTests.ModelRunner(), zip, wav, "Reward", output })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using (Process process = Process.Start(start)!)
-        {
-            string errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, errors);
-        }
-
-        byte[] bytes = File.ReadAllBytes(output);
-        var fresh = new float[bytes.Length / 4];
-        Buffer.BlockCopy(bytes, 0, fresh, 0, bytes.Length);
+        float[] fresh = ControlGeneratorEstimatorTests.RunInFreshProcess(zip, wav, "Reward", Path.Combine(fixture.Directory, "rewards.f32"));
         Assert.Equal(inProcess, fresh);
     }
 
@@ -198,24 +181,9 @@ public class RewardPipelineTests(GeneratorFixture fixture) : IClassFixture<Gener
         IDataView audio = _ml.Data.LoadFromEnumerable(new[] { new GeneratorFixturePathRow { Audio = wav } });
         ITransformer model = _ml.Transforms.ExtractCqt("Cqt", "Audio").Append(_ml.Transforms.GenerateBestOfN(options)).Fit(audio);
         float[] inProcess = model.Transform(audio).GetColumn<float[]>("Controls").Single();
-        string zip = Path.Combine(fixture.Directory, "best-of-n.zip"), output = Path.Combine(fixture.Directory, "best.f32");
+        string zip = Path.Combine(fixture.Directory, "best-of-n.zip");
         _ml.Model.Save(model, audio.Schema, zip);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string arg in new[] { ControlGeneratorEstimatorTests.ModelRunner(), zip, wav, "Controls", output })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using (Process process = Process.Start(start)!)
-        {
-            string errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, errors);
-        }
-
-        byte[] bytes = File.ReadAllBytes(output);
-        var fresh = new float[bytes.Length / 4];
-        Buffer.BlockCopy(bytes, 0, fresh, 0, bytes.Length);
+        float[] fresh = ControlGeneratorEstimatorTests.RunInFreshProcess(zip, wav, "Controls", Path.Combine(fixture.Directory, "best.f32"));
         Assert.Equal(inProcess, fresh);
 
         Assert.Equal(2, BestOfN.Best(new[] { 0f, 1f, 3f, 3f }));
