@@ -42,9 +42,7 @@ public sealed record RewardModelInfo(CqtOptions Cqt, int MaxFrames)
     public static RewardModelInfo Read(byte[] model, string source = "model")
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var options = OnnxExecution.CreateSessionOptions(null);
-        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
-        using InferenceSession session = OnnxExecution.LoadSession(model, options, source);
+        using InferenceSession session = OnnxExecution.LoadForInspection(model, source);
         return From(session, source);
     }
 

@@ -95,6 +95,21 @@ public static class OnnxExecution
     }
 
     /// <summary>
+    /// Creates a CPU session without graph optimisation, only to read a model's metadata and signature (the model
+    /// readers' <c>Read</c> methods): cheaper than a scoring session.
+    /// </summary>
+    /// <param name="model">The ONNX bytes.</param>
+    /// <param name="source">The model file (or another name) for error messages.</param>
+    /// <returns>The session.</returns>
+    /// <exception cref="InvalidDataException">ONNX Runtime cannot load the bytes.</exception>
+    public static InferenceSession LoadForInspection(byte[] model, string source)
+    {
+        using SessionOptions options = CreateSessionOptions(null);
+        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+        return LoadSession(model, options, source);
+    }
+
+    /// <summary>
     /// Creates a session from a model's bytes, turning ONNX Runtime's load errors (not a model, a truncated file, an
     /// unknown operator) into an <see cref="InvalidDataException"/> that names <paramref name="source"/>.
     /// </summary>
