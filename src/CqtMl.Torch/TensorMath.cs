@@ -19,6 +19,14 @@ internal static class TensorMath
         return a.add(b, one);
     }
 
+    /// <summary>Returns a + value.</summary>
+    public static Tensor Plus(this Tensor a, double value)
+    {
+        using Scalar scalar = value;
+        using Scalar one = 1;
+        return a.add(scalar, one);
+    }
+
     /// <summary>Returns a - b.</summary>
     public static Tensor Minus(this Tensor a, Tensor b)
     {

@@ -25,12 +25,27 @@ from torch import nn  # noqa: E402
 
 CONTROL_FEATURES = 3 * CONTROLS
 SPECTRUM_FEATURES = 8
-FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES
+ONSET_FEATURES = 4
+ONSET_NEIGHBOURHOOD = 17
+ONSET_EPSILON = 1e-6
+FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES + ONSET_FEATURES
+
+
+def onset_timing(log_spectrum, changed):
+    """[B, 4, T]: the spectral flux standardised over the clip, its maximum within 17 frames either side, whether any
+    control changes, and that flag times the neighbourhood's maximum."""
+    rises = (log_spectrum[..., 1:] - log_spectrum[..., :-1]).relu().sum(1, keepdim=True)
+    flux = nn.functional.pad(rises, (1, 0))
+    centred = flux - flux.mean(2, keepdim=True)
+    strength = centred / (centred.square().mean(2, keepdim=True).sqrt() + ONSET_EPSILON)
+    near = nn.functional.max_pool1d(strength, 2 * ONSET_NEIGHBOURHOOD + 1, stride=1, padding=ONSET_NEIGHBOURHOOD)
+    any_change = changed.amax(1, keepdim=True)
+    return torch.cat([strength, near, any_change, any_change * near], 1)
 
 
 class ControlsEncoder(nn.Module):
-    """Controls [B, 4, T] -> tokens [B, Tt, D]: levels, |change|, change > 0 and 8 projected log-spectrum features of 4
-    frames per token, plus time positions and the projected CQT token of the same time step, then pre-norm blocks and a
+    """Controls [B, 4, T] -> tokens [B, Tt, D]: levels, |change|, change > 0, 8 projected log-spectrum features and 4
+    onset-timing features of 4 frames per token, plus time positions and the projected CQT token of the same time step, then pre-norm blocks and a
     norm."""
 
     def __init__(self, dim, depth, heads, mlp, max_time_tokens, dropout, bins=84):
@@ -48,7 +63,7 @@ class ControlsEncoder(nn.Module):
         change = nn.functional.pad((controls[..., 1:] - controls[..., :-1]).abs(), (1, 0))
         changed = (change > 0).to(controls.dtype)
         music = self.spectrum(log_spectrum.transpose(1, 2)).transpose(1, 2)
-        features = nn.functional.pad(torch.cat([controls, change, changed, music], 1), (0, time_tokens * TIME_PATCH - t))
+        features = nn.functional.pad(torch.cat([controls, change, changed, music, onset_timing(log_spectrum, changed)], 1), (0, time_tokens * TIME_PATCH - t))
         tokens = features.reshape(b, FRAME_FEATURES, time_tokens, TIME_PATCH).permute(0, 2, 1, 3).reshape(b, time_tokens, -1)
         tokens = self.embed(tokens) + self.pos_embed_time[:time_tokens].unsqueeze(0) + self.align(cqt_time)
         for block in self.blocks:

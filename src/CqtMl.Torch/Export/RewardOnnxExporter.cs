@@ -17,7 +17,7 @@ namespace CqtMl.Torch.Export;
 public static class RewardOnnxExporter
 {
     /// <summary>The exporter's graph version, written to the metadata.</summary>
-    public const string Version = "1";
+    public const string Version = "2";
 
     /// <summary>Exports the model.</summary>
     /// <param name="model">The reward model (its weights are read, its mode is not changed).</param>
@@ -45,7 +45,7 @@ public static class RewardOnnxExporter
         string cqtTime = g.Node("ReduceMean", new[] { g.Node("Reshape", new[] { cqtTokens, g.Constant(new long[] { 0, f, -1, d }, 4) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string timeTokens = g.Node("Gather", new[] { g.Node("Shape", new[] { cqtTime }), g.Constant(new long[] { 1 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
 
-        // Per frame: levels, |change|, change > 0 and the projected log spectrum [B, 20, T], padded to 4 Tt frames, 80 values per time token.
+        // Per frame: levels, |change|, change > 0, the projected log spectrum and the onset timing [B, 24, T], padded to 4 Tt frames, 96 values per time token.
         string ones = g.Constant(new long[] { 1 }, 1), zero = g.Constant(new long[] { 0 }, 1), two = g.Constant(new long[] { 2 }, 1);
         string later = g.Node("Slice", new[] { controls, ones, t, two });
         string earlier = g.Node("Slice", new[] { controls, zero, g.Node("Sub", new[] { t, ones }), two });
@@ -55,7 +55,7 @@ public static class RewardOnnxExporter
         string logSpectrum = g.Node("ReduceMean", new[] { g.Node("Log", new[] { g.Node("Add", new[] { g.Node("Mul", new[] { cqtInput, g.Constant(new[] { (float)encoder.InputGain }, 1) }), g.Constant(new[] { 1f }, 1) }) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string music = g.Node("Transpose", new[] { logSpectrum }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         music = g.Node("Transpose", new[] { GeneratorOnnxExporter.Linear(g, music, weights["controls_encoder.spectrum.weight"], weights["controls_encoder.spectrum.bias"]) }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
-        string features = g.Node("Concat", new[] { controls, change, changed, music }, attributes: OnnxAttribute.Int("axis", 1));
+        string features = g.Node("Concat", new[] { controls, change, changed, music, OnsetTiming(g, logSpectrum, changed, t) }, attributes: OnnxAttribute.Int("axis", 1));
         features = g.Node("Pad", new[] { features, g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0 }, 5), padding }, attributes: OnnxAttribute.Int("axis", 0)) });
         string tokens = g.Node("Reshape", new[] { features, g.Constant(new long[] { 0, RewardConfig.FrameFeatures, -1, GeneratorConfig.TimePatch }, 4) });
         tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3));
@@ -94,6 +94,28 @@ public static class RewardOnnxExporter
     /// <summary>The parameters under <paramref name="prefix"/>, named without it.</summary>
     private static Dictionary<string, Tensor> Prefixed(IReadOnlyDictionary<string, Tensor> weights, string prefix) =>
         weights.Where(w => w.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(w => w.Key[prefix.Length..], w => w.Value);
+
+    /// <summary>
+    /// The onset-timing features <c>[B, 4, T]</c> (<see cref="RewardConfig.OnsetFeatures"/>), as in the controls encoder:
+    /// the standardised spectral flux, its maximum within the neighbourhood, whether any control changes, their product.
+    /// </summary>
+    private static string OnsetTiming(OnnxGraph g, string logSpectrum, string changed, string t)
+    {
+        string one = g.Constant(new long[] { 1 }, 1), zero = g.Constant(new long[] { 0 }, 1), two = g.Constant(new long[] { 2 }, 1);
+        string later = g.Node("Slice", new[] { logSpectrum, one, t, two });
+        string earlier = g.Node("Slice", new[] { logSpectrum, zero, g.Node("Sub", new[] { t, one }), two });
+        string rises = g.Node("ReduceSum", new[] { g.Node("Relu", new[] { g.Node("Sub", new[] { later, earlier }) }), one }, attributes: OnnxAttribute.Int("keepdims", 1));
+        string flux = g.Node("Pad", new[] { rises, g.Constant(new long[] { 0, 0, 1, 0, 0, 0 }, 6) });
+        OnnxAttribute[] overTime = { OnnxAttribute.Ints("axes", 2), OnnxAttribute.Int("keepdims", 1) };
+        string centred = g.Node("Sub", new[] { flux, g.Node("ReduceMean", new[] { flux }, attributes: overTime) });
+        string variance = g.Node("ReduceMean", new[] { g.Node("Mul", new[] { centred, centred }) }, attributes: overTime);
+        string deviation = g.Node("Add", new[] { g.Node("Sqrt", new[] { variance }), g.Constant(new[] { RewardConfig.OnsetEpsilon }, 1) });
+        string strength = g.Node("Div", new[] { centred, deviation });
+        int window = (2 * RewardConfig.OnsetNeighbourhood) + 1;
+        string near = g.Node("MaxPool", new[] { strength }, attributes: new[] { OnnxAttribute.Ints("kernel_shape", window), OnnxAttribute.Ints("pads", RewardConfig.OnsetNeighbourhood, RewardConfig.OnsetNeighbourhood), OnnxAttribute.Ints("strides", 1) });
+        string anyChange = g.Node("ReduceMax", new[] { changed }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 1) });
+        return g.Node("Concat", new[] { strength, near, anyChange, g.Node("Mul", new[] { anyChange, near }) }, attributes: OnnxAttribute.Int("axis", 1));
+    }
 
     /// <summary>One <see cref="CrossAttentionBlock"/>: x + proj(attention(q(norm1 x), kv(norm_context c))), then x + mlp(norm2 x).</summary>
     private static string CrossAttention(OnnxGraph g, TransformerGraph graph, string x, string context, string prefix, GeneratorConfig config)

@@ -29,7 +29,7 @@ public static class BradleyTerryLoss
         Tensor difference = rewardsA.Minus(rewardsB);
 
         // |2y - 1| is 1 for a strict preference and 0 for a tie: the margin applies to strict preferences only.
-        Tensor strictMargin = targets.Times(2).sub_(1).abs_().Times(margin);
+        Tensor strictMargin = targets.Times(2).Plus(-1.0).abs().Times(margin);
         Tensor preferA = nn.functional.softplus(strictMargin.Minus(difference));
         Tensor preferB = nn.functional.softplus(difference.Plus(strictMargin));
         Tensor notA = ones_like(targets).Minus(targets);

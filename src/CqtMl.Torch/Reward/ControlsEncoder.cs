@@ -8,7 +8,8 @@ namespace CqtMl.Torch.Reward;
 /// <summary>
 /// Encodes controls <c>[B, 4, T]</c> into one token per 4 frames, aligned with the CQT encoder's time tokens: each
 /// frame's 4 levels, their absolute changes, whether they changed and 8 learned features of the frame's log spectrum
-/// (<c>spectrum</c>, a linear projection of the bins), 20 features x 4 frames = 80 values per token, are embedded linearly
+/// (<c>spectrum</c>, a linear projection of the bins) and 4 fixed onset-timing features (<see cref="RewardConfig.OnsetFeatures"/>),
+/// 24 features x 4 frames = 96 values per token, are embedded linearly
 /// (<c>embed</c>), plus a learned time position (<c>pos_embed_time</c>) and, projected (<c>align</c>), the CQT
 /// encoder's token of the same time step (its frequency tokens averaged), so each control token starts from the
 /// music it accompanies; then pre-norm transformer blocks (<c>blocks</c>) and a final norm (<c>norm</c>).
@@ -57,7 +58,7 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
         Tensor change = nn.functional.pad(controls.narrow(2, 1, t - 1).Minus(controls.narrow(2, 0, t - 1)).abs(), new long[] { 1, 0 });
         Tensor changed = change.gt(0).to_type(ScalarType.Float32);
         Tensor music = spectrum.forward(logSpectrum.transpose(1, 2)).transpose(1, 2);
-        Tensor features = nn.functional.pad(cat(new[] { controls, change, changed, music }, 1), new long[] { 0, padded - t });
+        Tensor features = nn.functional.pad(cat(new[] { controls, change, changed, music, OnsetTiming(logSpectrum, changed) }, 1), new long[] { 0, padded - t });
         Tensor tokens = features.reshape(b, RewardConfig.FrameFeatures, timeTokens, GeneratorConfig.TimePatch).permute(0, 2, 1, 3).reshape(b, timeTokens, RewardConfig.FrameFeatures * GeneratorConfig.TimePatch);
         tokens = embed.forward(tokens).Plus(pos_embed_time.narrow(0, 0, timeTokens).unsqueeze(0)).Plus(align.forward(cqtTime));
         foreach (TransformerBlock block in blocks)
@@ -66,5 +67,22 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
         }
 
         return norm.forward(tokens).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The onset-timing features <c>[B, 4, T]</c> of <see cref="RewardConfig.OnsetFeatures"/>.</summary>
+    /// <param name="logSpectrum">The log spectrum <c>[B, bins, T]</c>.</param>
+    /// <param name="changed">Whether each control changes at each frame <c>[B, 4, T]</c>.</param>
+    private static Tensor OnsetTiming(Tensor logSpectrum, Tensor changed)
+    {
+        long t = logSpectrum.shape[2];
+        Tensor rises = logSpectrum.narrow(2, 1, t - 1).Minus(logSpectrum.narrow(2, 0, t - 1)).relu();
+        Tensor flux = nn.functional.pad(rises.sum(1, keepdim: true), new long[] { 1, 0 });
+        Tensor centred = flux.Minus(flux.mean(new long[] { 2 }, keepdim: true));
+        Tensor deviation = centred.square().mean(new long[] { 2 }, keepdim: true).sqrt().Plus(RewardConfig.OnsetEpsilon);
+        Tensor strength = centred.div(deviation);
+        int window = (2 * RewardConfig.OnsetNeighbourhood) + 1;
+        Tensor near = nn.functional.max_pool1d(strength, window, stride: 1, padding: RewardConfig.OnsetNeighbourhood);
+        Tensor anyChange = changed.amax(new long[] { 1 }, keepdim: true);
+        return cat(new[] { strength, near, anyChange, anyChange.mul(near) }, 1);
     }
 }

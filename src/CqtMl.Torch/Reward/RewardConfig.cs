@@ -26,8 +26,26 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     /// </summary>
     public const int SpectrumFeatures = 8;
 
-    /// <summary>Values per frame the controls encoder embeds: control and spectrum features.</summary>
-    public const int FrameFeatures = ControlFeatures + SpectrumFeatures;
+    /// <summary>
+    /// Fixed onset-timing features of each frame, so that whether the controls move with the music's attacks is close
+    /// to linear in the features: the onset strength (spectral flux, the sum over bins of the log spectrum's rises,
+    /// standardised over the clip), its largest value within <see cref="OnsetNeighbourhood"/> frames either side,
+    /// whether any control changes at the frame (1 or 0), and that flag times the neighbourhood's onset strength.
+    /// </summary>
+    public const int OnsetFeatures = 4;
+
+    /// <summary>
+    /// Frames either side of a frame whose onset strength counts as near it: 17 frames, 49 ms at the default 344.5
+    /// frames per second (22,050 Hz, hop 64), about the tolerance within which a change is heard as on the beat; it
+    /// spans more than four of the encoder's 4-frame time tokens, which attention alone did not learn to bridge.
+    /// </summary>
+    public const int OnsetNeighbourhood = 17;
+
+    /// <summary>Added to the onset strength's standard deviation over the clip before dividing by it (silent clips).</summary>
+    public const float OnsetEpsilon = 1e-6f;
+
+    /// <summary>Values per frame the controls encoder embeds: control, spectrum and onset-timing features.</summary>
+    public const int FrameFeatures = ControlFeatures + SpectrumFeatures + OnsetFeatures;
 
     /// <summary>Gets the demo preset: the demo generator's encoder, 2 controls blocks, 2 cross-attention blocks.</summary>
     public static RewardConfig Demo { get; } = new(GeneratorConfig.Demo, 2, 2);

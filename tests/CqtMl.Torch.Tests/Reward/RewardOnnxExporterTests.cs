@@ -61,7 +61,7 @@ public class RewardOnnxExporterTests(ITestOutputHelper output)
         for (int s = 0; s < Samples; s++)
         {
             float single = onnx.Score(cqt, controls.AsSpan(s * 4 * Frames, 4 * Frames).ToArray(), 1, Frames)[0];
-            Assert.Equal(single, batched[s], 5);
+            Assert.Equal(single, batched[s], 2e-5f); // batch sizes may sum in other orders: float rounding only
         }
 
         Assert.Throws<ArgumentException>(() => onnx.Score(cqt, controls.AsSpan(0, (4 * Frames) - 1).ToArray(), 1, Frames));
