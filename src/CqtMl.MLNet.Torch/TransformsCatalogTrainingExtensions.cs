@@ -26,4 +26,15 @@ public static class TransformsCatalogTrainingExtensions
         ArgumentNullException.ThrowIfNull(options);
         return new RewardModelTrainer(catalog, options);
     }
+
+    /// <summary>Improves a trained generator on labelled comparisons by direct preference optimisation (see <see cref="DpoGeneratorTrainer"/>).</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The parameters (<see cref="DpoGeneratorTrainer.Options.GeneratorDirectory"/> and <see cref="DpoGeneratorTrainer.Options.DataRoot"/> are required).</param>
+    /// <returns>The trainer.</returns>
+    public static DpoGeneratorTrainer TrainDpo(this TransformsCatalog catalog, DpoGeneratorTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new DpoGeneratorTrainer(catalog, options);
+    }
 }

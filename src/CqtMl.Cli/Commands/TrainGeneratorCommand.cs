@@ -80,11 +80,7 @@ internal static class TrainGeneratorCommand
         IReadOnlyList<TrainingProgress> history = GeneratorTrainer.Train(model, training, validation, options, progress, resume, cancellation);
 
         double secondsPerStep = progress.SecondsPerStep, trainingPeakMegabytes = ProcessMemory.PeakResidentMegabytes();
-        byte[] onnx = GeneratorOnnxExporter.Export(model, cqt, presetName);
-        byte[] int8 = GeneratorOnnxExporter.Export(model, cqt, presetName, new GeneratorExportOptions { QuantizeWeights = true });
-        AtomicFile.WriteAllBytes(Path.Combine(outDir, "generator.onnx"), onnx);
-        AtomicFile.WriteAllBytes(Path.Combine(outDir, "generator.int8.onnx"), int8);
-        GeneratorWeights.SaveSafetensors(model, Path.Combine(outDir, "generator.safetensors"));
+        (byte[] onnx, byte[] int8) = GeneratorFolder.Write(outDir, model, cqt, presetName);
         IReadOnlyList<TrainingExample> evaluation = validation.Count > 0 ? validation : training;
         // The last epoch was validated with the very weights the model now holds (the moving average): reuse that F1.
         double f1 = history[^1].ValidationF1 ?? GeneratorTrainer.Evaluate(model, evaluation), constant = GeneratorData.BestConstantF1(evaluation);
@@ -114,7 +110,7 @@ internal static class TrainGeneratorCommand
         TrainingCurves.SavePng(Path.Combine(outDir, "training-curve.png"), history.Select(h => h.Loss).ToList(), history.Select(h => h.ValidationF1 ?? 0).ToList(), $"generator ({presetName}), seed {seed}");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"register F1 {f1:F3} (best constant predictor {constant:F3}); int8 model {int8F1:F3} ({agreement:P2} of controls equal to float32, {int8.Length / 1e6:F1} MB vs {onnx.Length / 1e6:F1} MB)"));
         stdout.WriteLine("per register (precision / recall): " + string.Join(", ", registers.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Register}: {r.Precision:F2} / {r.Recall:F2}"))));
-        stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/generator.onnx, generator.int8.onnx, generator.safetensors, checkpoint.bin, metrics.json, training-curve.png");
+        stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/{GeneratorFolder.OnnxFile}, {GeneratorFolder.Int8File}, {GeneratorFolder.WeightsFile}, checkpoint.bin, metrics.json, training-curve.png");
         if (timings)
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"gradient_checkpointing\": {(checkpointing ? "true" : "false")}, \"precision\": \"{precisionName}\", \"seconds_per_step\": {secondsPerStep:F3}, \"training_peak_rss_mb\": {trainingPeakMegabytes:F0}}}"));

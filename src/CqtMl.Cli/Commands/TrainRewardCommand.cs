@@ -94,7 +94,7 @@ internal static class TrainRewardCommand
         }
 
         List<ComparisonRow> rows = ComparisonFile.ReadAll(pairsPath);
-        CqtOptions cqt = SharedCqt(pairsPath, rows);
+        CqtOptions cqt = ComparisonClips.SharedOptions(pairsPath, rows);
         List<RewardExample> examples = RewardExamples.FromRows(rows, new ComparisonClips(dataRoot, pairsPath), out int unlabelled);
         if (examples.Count == 0)
         {
@@ -164,26 +164,6 @@ internal static class TrainRewardCommand
         }
 
         return Program.Success;
-    }
-
-    /// <summary>The CQT every row was computed with; rows with other parameters are an error naming the pair.</summary>
-    private static CqtOptions SharedCqt(string pairsPath, IReadOnlyList<ComparisonRow> rows)
-    {
-        if (rows.Count == 0)
-        {
-            throw new InvalidDataException($"{pairsPath}: the dataset has no rows");
-        }
-
-        CqtOptions first = ComparisonClips.OptionsOf(rows[0]);
-        foreach (ComparisonRow row in rows)
-        {
-            if (ComparisonClips.OptionsOf(row) != first)
-            {
-                throw new InvalidDataException($"{pairsPath}: pair '{row.PairId}' has other CQT parameters than pair '{rows[0].PairId}'; one reward model needs one CQT");
-            }
-        }
-
-        return first;
     }
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<RewardTrainingProgress>

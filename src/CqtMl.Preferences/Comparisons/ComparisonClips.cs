@@ -24,6 +24,31 @@ public sealed class ComparisonClips(string dataRoot, string datasetName)
         return new CqtOptions { SampleRate = row.SampleRate, HopLength = row.HopLength, BinCount = row.Bins, BinsPerOctave = row.BinsPerOctave, FMin = row.FMin };
     }
 
+    /// <summary>Gets the CQT parameters every row records: one model reads one CQT.</summary>
+    /// <param name="datasetName">The dataset file, for messages.</param>
+    /// <param name="rows">The rows.</param>
+    /// <returns>The CQT options.</returns>
+    /// <exception cref="InvalidDataException">No rows, or a row with other parameters than the first (the message names both pairs).</exception>
+    public static CqtOptions SharedOptions(string datasetName, IReadOnlyList<ComparisonRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            throw new InvalidDataException($"{datasetName}: the dataset has no rows");
+        }
+
+        CqtOptions first = OptionsOf(rows[0]);
+        foreach (ComparisonRow row in rows)
+        {
+            if (OptionsOf(row) != first)
+            {
+                throw new InvalidDataException($"{datasetName}: pair '{row.PairId}' has other CQT parameters than pair '{rows[0].PairId}'; one model reads one CQT");
+            }
+        }
+
+        return first;
+    }
+
     /// <summary>Gets the clip's CQT <c>[2, bins, frames]</c> and its options.</summary>
     /// <param name="row">The row.</param>
     /// <returns>The CQT and the options it was computed with.</returns>

@@ -45,15 +45,26 @@ public static class RewardExamples
     /// <param name="fraction">The share of clips held out, in [0, 1).</param>
     /// <param name="seed">The seed.</param>
     /// <returns>Training and validation pairs.</returns>
-    public static (List<RewardExample> Training, List<RewardExample> Validation) SplitByClip(IReadOnlyList<RewardExample> examples, double fraction, long seed)
+    public static (List<RewardExample> Training, List<RewardExample> Validation) SplitByClip(IReadOnlyList<RewardExample> examples, double fraction, long seed) =>
+        SplitByClip(examples, e => e.Clip, fraction, seed);
+
+    /// <summary>Splits any kind of pairs by clip, as <see cref="SplitByClip(IReadOnlyList{RewardExample}, double, long)"/> does.</summary>
+    /// <typeparam name="T">The pair type.</typeparam>
+    /// <param name="examples">The pairs.</param>
+    /// <param name="clipOf">A pair's clip.</param>
+    /// <param name="fraction">The share of clips held out, in [0, 1).</param>
+    /// <param name="seed">The seed.</param>
+    /// <returns>Training and validation pairs.</returns>
+    public static (List<T> Training, List<T> Validation) SplitByClip<T>(IReadOnlyList<T> examples, Func<T, string> clipOf, double fraction, long seed)
     {
         ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(clipOf);
         if (fraction is < 0 or >= 1 || double.IsNaN(fraction))
         {
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The validation fraction must be in [0, 1).");
         }
 
-        string[] clips = examples.Select(e => e.Clip).Distinct().Order(StringComparer.Ordinal).ToArray();
+        string[] clips = examples.Select(clipOf).Distinct().Order(StringComparer.Ordinal).ToArray();
         var random = new SplitMix64(seed);
         for (int i = clips.Length - 1; i > 0; i--)
         {
@@ -63,6 +74,6 @@ public static class RewardExamples
 
         int held = fraction == 0 || clips.Length < 2 ? 0 : Math.Clamp((int)Math.Ceiling(fraction * clips.Length), 1, clips.Length - 1);
         var validation = new HashSet<string>(clips.Take(held), StringComparer.Ordinal);
-        return (examples.Where(e => !validation.Contains(e.Clip)).ToList(), examples.Where(e => validation.Contains(e.Clip)).ToList());
+        return (examples.Where(e => !validation.Contains(clipOf(e))).ToList(), examples.Where(e => validation.Contains(clipOf(e))).ToList());
     }
 }

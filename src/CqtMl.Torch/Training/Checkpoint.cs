@@ -7,7 +7,7 @@ namespace CqtMl.Torch.Training;
 /// <summary>
 /// A training checkpoint in one file: a format tag, the global step, the trainer's epoch history, the weights, the
 /// optimizer state and the weight average. Written to a temporary file and renamed, so a crash never leaves a
-/// half-written checkpoint. The generator and the reward trainers each have their own tag and history layout.
+/// half-written checkpoint. The generator, reward and DPO trainers each have their own tag and history layout.
 /// </summary>
 internal static class Checkpoint
 {
@@ -16,6 +16,9 @@ internal static class Checkpoint
 
     /// <summary>The reward trainer's format tag.</summary>
     public const string RewardMagic = "CQTML-REWARD-CKPT-1";
+
+    /// <summary>The DPO trainer's format tag.</summary>
+    public const string DpoMagic = "CQTML-DPO-CKPT-1";
 
     public static void Save(string path, string magic, nn.Module model, AdamWOptimizer optimizer, WeightAverage average, int step, Action<BinaryWriter> writeHistory)
     {

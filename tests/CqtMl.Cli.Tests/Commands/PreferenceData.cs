@@ -9,7 +9,7 @@ namespace CqtMl.Cli.Tests.Commands;
 
 /// <summary>
 /// What the preference tests need without ../shared: a folder of synthetic music (WAV, in a subfolder, 3 s each) and a
-/// small random-weight generator exported to ONNX.
+/// small random-weight generator in a folder as train-generator writes it.
 /// </summary>
 internal sealed class PreferenceData : IDisposable
 {
@@ -27,8 +27,9 @@ internal sealed class PreferenceData : IDisposable
         torch.manual_seed(3);
         using var model = new CqtVisionTransformer(GeneratorConfig.Demo with { Depth = 1 });
         model.eval();
-        Generator = Path.Combine(Root, "generator.onnx");
-        File.WriteAllBytes(Generator, GeneratorOnnxExporter.Export(model, new CqtOptions(), "demo"));
+        GeneratorDir = Path.Combine(Root, "generator");
+        GeneratorFolder.Write(GeneratorDir, model, new CqtOptions(), "demo");
+        Generator = Path.Combine(GeneratorDir, GeneratorFolder.OnnxFile);
         torch.manual_seed(4);
         using var reward = new CqtMl.Torch.Reward.RewardModel(CqtMl.Torch.Reward.RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 });
         Reward = Path.Combine(Root, "reward.onnx");
@@ -42,7 +43,11 @@ internal sealed class PreferenceData : IDisposable
 
     public string Data { get; }
 
+    /// <summary>Gets the generator's ONNX file.</summary>
     public string Generator { get; }
+
+    /// <summary>Gets the generator's folder (ONNX, int8 ONNX, safetensors), as train-generator writes it.</summary>
+    public string GeneratorDir { get; }
 
     public string PathOf(string name) => System.IO.Path.Combine(Root, name);
 

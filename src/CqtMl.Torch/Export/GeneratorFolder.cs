@@ -1,0 +1,106 @@
+using System.Globalization;
+using CqtMl.Audio.Cqt;
+using CqtMl.Audio.IO;
+using CqtMl.Onnx.Cqt;
+using CqtMl.Onnx.Generation;
+using CqtMl.Onnx.Runtime;
+using CqtMl.Torch.Generator;
+using Microsoft.ML.OnnxRuntime;
+
+namespace CqtMl.Torch.Export;
+
+/// <summary>
+/// A trained generator's folder as <c>cqtml train-generator</c> and <c>cqtml train-dpo</c> write it:
+/// <see cref="OnnxFile"/> (float32), <see cref="Int8File"/> (int8 weights), <see cref="WeightsFile"/> (PyTorch-style
+/// safetensors). The architecture and the CQT are read back from the ONNX file's metadata, so the folder alone is
+/// enough to continue training.
+/// </summary>
+public static class GeneratorFolder
+{
+    /// <summary>The float32 ONNX model's file name.</summary>
+    public const string OnnxFile = "generator.onnx";
+
+    /// <summary>The int8-weight ONNX model's file name.</summary>
+    public const string Int8File = "generator.int8.onnx";
+
+    /// <summary>The safetensors weights' file name.</summary>
+    public const string WeightsFile = "generator.safetensors";
+
+    /// <summary>Writes the three files atomically (each to a temporary file, then renamed).</summary>
+    /// <param name="directory">The folder (created when missing).</param>
+    /// <param name="model">The generator.</param>
+    /// <param name="cqt">The CQT it reads.</param>
+    /// <param name="preset">The preset name for the metadata.</param>
+    /// <returns>The float32 and the int8 ONNX bytes.</returns>
+    public static (byte[] Onnx, byte[] Int8) Write(string directory, CqtVisionTransformer model, CqtOptions cqt, string preset)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        byte[] onnx = GeneratorOnnxExporter.Export(model, cqt, preset);
+        byte[] int8 = GeneratorOnnxExporter.Export(model, cqt, preset, new GeneratorExportOptions { QuantizeWeights = true });
+        AtomicFile.WriteAllBytes(Path.Combine(directory, OnnxFile), onnx);
+        AtomicFile.WriteAllBytes(Path.Combine(directory, Int8File), int8);
+        GeneratorWeights.SaveSafetensors(model, Path.Combine(directory, WeightsFile));
+        return (onnx, int8);
+    }
+
+    /// <summary>Reads a folder's architecture, CQT and preset from its ONNX file's metadata.</summary>
+    /// <param name="directory">The folder.</param>
+    /// <returns>The description.</returns>
+    /// <exception cref="FileNotFoundException">The folder has no <see cref="OnnxFile"/> or <see cref="WeightsFile"/>.</exception>
+    /// <exception cref="InvalidDataException">The ONNX file is not a CqtMl generator or its metadata is incomplete.</exception>
+    public static GeneratorFolderInfo Read(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string onnxPath = Path.Combine(directory, OnnxFile), weightsPath = Path.Combine(directory, WeightsFile);
+        foreach (string path in new[] { onnxPath, weightsPath })
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"{path}: not found; a generator folder holds {OnnxFile} and {WeightsFile} (as cqtml train-generator writes them)", path);
+            }
+        }
+
+        using InferenceSession session = OnnxExecution.LoadForInspection(File.ReadAllBytes(onnxPath), onnxPath);
+        GeneratorModelInfo info = GeneratorModelInfo.From(session, onnxPath);
+        IReadOnlyDictionary<string, string> map = session.ModelMetadata.CustomMetadataMap;
+        string Text(string key) => map.TryGetValue(key, out string? value) && value.Length > 0
+            ? value
+            : throw new InvalidDataException($"{onnxPath}: the metadata has no '{key}'; exported by an older CqtMl version? Export it again");
+        int Number(string key) => int.TryParse(Text(key), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : throw new InvalidDataException($"{onnxPath}: metadata '{key}' is '{Text(key)}', expected a positive integer");
+        string tokenizer = Text(GeneratorContract.TokenizerKey), positions = Text(GeneratorContract.PositionsKey);
+        var config = new GeneratorConfig(Number(GeneratorContract.EmbedDimKey), info.Depth, Number(GeneratorContract.HeadsKey), info.MlpDim, info.Levels)
+        {
+            Tokenizer = Enum.TryParse(tokenizer, ignoreCase: true, out GeneratorTokenizer t) ? t : throw new InvalidDataException($"{onnxPath}: unknown tokenizer '{tokenizer}'"),
+            Positions = Enum.TryParse(positions, ignoreCase: true, out GeneratorPositions p) ? p : throw new InvalidDataException($"{onnxPath}: unknown time positions '{positions}'"),
+            Bins = info.Bins,
+            BinsPerOctave = info.Cqt.BinsPerOctave,
+            InputGain = double.Parse(Text(GeneratorContract.InputGainKey), NumberStyles.Float, CultureInfo.InvariantCulture),
+            HarmonicStacking = Text(GeneratorContract.HarmonicShiftsKey) != "0",
+        };
+        return new GeneratorFolderInfo(config, info.Cqt, Text(GeneratorContract.PresetKey), onnxPath, weightsPath);
+    }
+
+    /// <summary>Builds the folder's generator and loads its weights.</summary>
+    /// <param name="directory">The folder.</param>
+    /// <param name="info">The folder's description.</param>
+    /// <returns>The generator (CPU, evaluation mode).</returns>
+    public static CqtVisionTransformer Load(string directory, out GeneratorFolderInfo info)
+    {
+        info = Read(directory);
+        var model = new CqtVisionTransformer(info.Config);
+        try
+        {
+            GeneratorWeights.LoadSafetensors(model, info.WeightsPath);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        model.eval();
+        return model;
+    }
+}
