@@ -22,14 +22,8 @@ public sealed class ComparisonDatasetGenerator : IDisposable
     /// <summary>The suffix of the work folder that holds finished clips until the dataset is written.</summary>
     public const string PartsSuffix = ".cqtml-parts";
 
-    private const int MaxDraws = 256;
-    private const int CachedFiles = 8;
-    private readonly string _root;
     private readonly OnnxControlGenerator _generator;
-    private readonly CqtExtractor _extractor;
-    private readonly IReadOnlyList<string> _files;
-    private readonly RecentAudio _audio = new(CachedFiles);
-    private readonly HashSet<string> _unusable = new(StringComparer.Ordinal);
+    private readonly ClipDrawer _clips;
 
     /// <summary>Prepares generation.</summary>
     /// <param name="dataRoot">A MusicNet-format root, an FMA-format root or any folder of audio files (searched recursively).</param>
@@ -42,17 +36,18 @@ public sealed class ComparisonDatasetGenerator : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _root = dataRoot;
-        _files = AudioCatalog.List(dataRoot);
-        if (_files.Count == 0)
-        {
-            throw new InvalidDataException($"{dataRoot}: no audio files ({string.Join(", ", AudioCatalog.Extensions)}) in this folder or below");
-        }
-
         byte[] model = File.Exists(generatorPath) ? File.ReadAllBytes(generatorPath) : throw new FileNotFoundException($"{generatorPath}: generator model not found", generatorPath);
         GeneratorSha256 = Convert.ToHexStringLower(SHA256.HashData(model));
         _generator = new OnnxControlGenerator(model, source: generatorPath);
-        _extractor = new CqtExtractor(_generator.Info.Cqt);
+        try
+        {
+            _clips = new ClipDrawer(dataRoot, _generator.Info.Cqt, options.ClipSeconds, options.Seed);
+        }
+        catch
+        {
+            _generator.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Gets the options.</summary>
@@ -127,11 +122,8 @@ public sealed class ComparisonDatasetGenerator : IDisposable
     public IReadOnlyList<ComparisonRow> GenerateClip(int clip)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(clip);
-        var random = new SplitMix64(unchecked(Options.Seed + ((clip + 1) * unchecked((long)0xD1B54A32D192ED03UL))));
-        (string source, AudioData audio) = DrawFile(ref random, clip);
-        double duration = Math.Floor(Math.Min(Options.ClipSeconds, audio.Duration) * 1000) / 1000;
-        double offset = Math.Floor(random.NextOpenUniform() * (audio.Duration - duration) * 1000) / 1000;
-        (float[] cqt, int frames) = ClipCqt.Compute(audio, _extractor, offset, duration);
+        DrawnClip drawn = _clips.Draw(clip, out SplitMix64 random);
+        (string source, double offset, double duration, float[] cqt, int frames) = drawn;
         CqtOptions c = Cqt;
         var rows = new List<ComparisonRow>(Options.PairsPerClip);
         for (int pair = 0; pair < Options.PairsPerClip; pair++)
@@ -173,52 +165,10 @@ public sealed class ComparisonDatasetGenerator : IDisposable
 
     private static string PartPath(string parts, int clip) => Path.Combine(parts, string.Create(CultureInfo.InvariantCulture, $"clip-{clip:D6}.parquet"));
 
-    /// <summary>Draws files until one decodes and is long enough; the draws depend only on the seed and the clip.</summary>
-    private (string Source, AudioData Audio) DrawFile(ref SplitMix64 random, int clip)
-    {
-        for (int draw = 0; draw < MaxDraws; draw++)
-        {
-            string source = _files[random.NextInt(_files.Count)];
-            if (Load(source) is AudioData audio)
-            {
-                return (source, audio);
-            }
-        }
-
-        throw new InvalidDataException($"{_root}: clip {clip}: {MaxDraws} draws found no decodable audio file of at least {ComparisonDatasetOptions.MinClipSeconds} s ({_unusable.Count} of {_files.Count} files unusable)");
-    }
-
-    /// <summary>The file decoded at the CQT's rate, or null (warned once) when it cannot be used.</summary>
-    private AudioData? Load(string source)
-    {
-        if (_unusable.Contains(source))
-        {
-            return null;
-        }
-
-        try
-        {
-            AudioData audio = _audio.Decode(AudioCatalog.Resolve(_root, source), Cqt.SampleRate);
-            if (audio.Duration >= ComparisonDatasetOptions.MinClipSeconds)
-            {
-                return audio;
-            }
-
-            Trace.TraceWarning($"{source}: skipped, {audio.Duration:0.###} s is shorter than {ComparisonDatasetOptions.MinClipSeconds} s");
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            Trace.TraceWarning($"{source}: skipped ({e.Message})");
-        }
-
-        _unusable.Add(source);
-        return null;
-    }
-
     private string Manifest() => JsonSerializer.Serialize(new
     {
         generator_sha256 = GeneratorSha256,
-        files = _files.Count,
+        files = _clips.FileCount,
         clips = Options.Clips,
         clip_seconds = Options.ClipSeconds,
         pairs_per_clip = Options.PairsPerClip,
