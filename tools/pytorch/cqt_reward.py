@@ -29,6 +29,7 @@ ONSET_FEATURES = 4
 ONSET_NEIGHBOURHOOD = 17
 ONSET_EPSILON = 1e-6
 FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES + ONSET_FEATURES
+FRAME_HEAD_HIDDEN = 64
 
 
 def onset_timing(log_spectrum, changed):
@@ -57,18 +58,34 @@ class ControlsEncoder(nn.Module):
         self.blocks = nn.ModuleList([Block(dim, heads, mlp, dropout) for _ in range(depth)])
         self.norm = nn.LayerNorm(dim, eps=1e-6)
 
-    def forward(self, controls, log_spectrum, cqt_time):
-        b, t = controls.shape[0], controls.shape[2]
-        time_tokens = cqt_time.shape[1]
+    def features(self, controls, log_spectrum):
+        """[B, FRAME_FEATURES, T]: the per-frame values the tokens and the frame head read."""
         change = nn.functional.pad((controls[..., 1:] - controls[..., :-1]).abs(), (1, 0))
         changed = (change > 0).to(controls.dtype)
         music = self.spectrum(log_spectrum.transpose(1, 2)).transpose(1, 2)
-        features = nn.functional.pad(torch.cat([controls, change, changed, music, onset_timing(log_spectrum, changed)], 1), (0, time_tokens * TIME_PATCH - t))
+        return torch.cat([controls, change, changed, music, onset_timing(log_spectrum, changed)], 1)
+
+    def forward(self, features, cqt_time):
+        b, t = features.shape[0], features.shape[2]
+        time_tokens = cqt_time.shape[1]
+        features = nn.functional.pad(features, (0, time_tokens * TIME_PATCH - t))
         tokens = features.reshape(b, FRAME_FEATURES, time_tokens, TIME_PATCH).permute(0, 2, 1, 3).reshape(b, time_tokens, -1)
         tokens = self.embed(tokens) + self.pos_embed_time[:time_tokens].unsqueeze(0) + self.align(cqt_time)
         for block in self.blocks:
             tokens = block(tokens)
         return self.norm(tokens)
+
+
+class FrameRewardHead(nn.Module):
+    """Scores every frame's features with a small MLP and averages over the frames: [B, F, T] -> [B]."""
+
+    def __init__(self, features, hidden):
+        super().__init__()
+        self.fc1 = nn.Linear(features, hidden)
+        self.fc2 = nn.Linear(hidden, 1)
+
+    def forward(self, features):
+        return self.fc2(nn.functional.gelu(self.fc1(features.transpose(1, 2)))).squeeze(-1).mean(1)
 
 
 class CrossAttentionBlock(nn.Module):
@@ -105,6 +122,7 @@ class RewardModel(nn.Module):
         self.cross_blocks = nn.ModuleList([CrossAttentionBlock(dim, heads, mlp, dropout) for _ in range(cross_depth)])
         self.norm = nn.LayerNorm(dim, eps=1e-6)
         self.head = nn.Linear(dim, 1)
+        self.frame_head = FrameRewardHead(FRAME_FEATURES, FRAME_HEAD_HIDDEN)
 
     @staticmethod
     def from_state_dict(state, heads=3, gain=100.0, dropout=0.1):
@@ -138,10 +156,11 @@ class RewardModel(nn.Module):
         b, d = tokens.shape[0], tokens.shape[2]
         cqt_time = tokens.reshape(b, f, -1, d).mean(1)
         log_spectrum = torch.log1p(cqt * self.cqt_encoder.gain).mean(1)
-        x = self.controls_encoder(controls, log_spectrum, cqt_time)
+        features = self.controls_encoder.features(controls, log_spectrum)
+        x = self.controls_encoder(features, cqt_time)
         for block in self.cross_blocks:
             x = block(x, tokens)
-        return self.head(self.norm(x).mean(1)).squeeze(-1)
+        return self.head(self.norm(x).mean(1)).squeeze(-1) + self.frame_head(features)
 
 
 def run_forward(args):

@@ -17,7 +17,7 @@ namespace CqtMl.Torch.Export;
 public static class RewardOnnxExporter
 {
     /// <summary>The exporter's graph version, written to the metadata.</summary>
-    public const string Version = "2";
+    public const string Version = "3";
 
     /// <summary>Exports the model.</summary>
     /// <param name="model">The reward model (its weights are read, its mode is not changed).</param>
@@ -56,8 +56,8 @@ public static class RewardOnnxExporter
         string music = g.Node("Transpose", new[] { logSpectrum }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         music = g.Node("Transpose", new[] { GeneratorOnnxExporter.Linear(g, music, weights["controls_encoder.spectrum.weight"], weights["controls_encoder.spectrum.bias"]) }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         string features = g.Node("Concat", new[] { controls, change, changed, music, OnsetTiming(g, logSpectrum, changed, t) }, attributes: OnnxAttribute.Int("axis", 1));
-        features = g.Node("Pad", new[] { features, g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0 }, 5), padding }, attributes: OnnxAttribute.Int("axis", 0)) });
-        string tokens = g.Node("Reshape", new[] { features, g.Constant(new long[] { 0, RewardConfig.FrameFeatures, -1, GeneratorConfig.TimePatch }, 4) });
+        string padded = g.Node("Pad", new[] { features, g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0 }, 5), padding }, attributes: OnnxAttribute.Int("axis", 0)) });
+        string tokens = g.Node("Reshape", new[] { padded, g.Constant(new long[] { 0, RewardConfig.FrameFeatures, -1, GeneratorConfig.TimePatch }, 4) });
         tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3));
         tokens = g.Node("Reshape", new[] { tokens, g.Constant(new long[] { 0, -1, RewardConfig.FrameFeatures * GeneratorConfig.TimePatch }, 3) });
         tokens = GeneratorOnnxExporter.Linear(g, tokens, weights["controls_encoder.embed.weight"], weights["controls_encoder.embed.bias"]);
@@ -74,6 +74,12 @@ public static class RewardOnnxExporter
 
         string pooled = g.Node("ReduceMean", new[] { graph.LayerNorm(tokens, "norm.") }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string reward = g.Node("Reshape", new[] { GeneratorOnnxExporter.Linear(g, pooled, weights["head.weight"], weights["head.bias"]), g.Constant(new long[] { -1 }, 1) });
+
+        // The frame head: an MLP scores every frame's features, averaged over the frames.
+        string frames = g.Node("Transpose", new[] { features }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
+        string hidden = graph.Gelu(GeneratorOnnxExporter.Linear(g, frames, weights["frame_head.fc1.weight"], weights["frame_head.fc1.bias"]));
+        string frameScores = GeneratorOnnxExporter.Linear(g, hidden, weights["frame_head.fc2.weight"], weights["frame_head.fc2.bias"]);
+        reward = g.Node("Add", new[] { reward, g.Node("ReduceMean", new[] { frameScores }, attributes: new[] { OnnxAttribute.Ints("axes", 1, 2), OnnxAttribute.Int("keepdims", 0) }) });
         g.Output(RewardContract.RewardOutput, reward, OnnxGraph.Float, "batch");
 
         Dictionary<string, string> metadata = CqtMetadata.Write(cqt);

@@ -37,29 +37,40 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Not used: the encoder needs the CQT's time tokens too.</summary>
-    public override Tensor forward(Tensor controls) => throw new NotSupportedException("Use Forward(controls, logSpectrum, cqtTime).");
+    public override Tensor forward(Tensor controls) => throw new NotSupportedException("Use Forward(Features(controls, logSpectrum), cqtTime).");
 
-    /// <summary>Encodes controls.</summary>
+    /// <summary>The per-frame features <c>[B, FrameFeatures, T]</c> of <see cref="RewardConfig.FrameFeatures"/>.</summary>
     /// <param name="controls">Controls <c>[B, 4, T]</c>.</param>
     /// <param name="logSpectrum">The channel-mean log-compressed CQT <c>[B, bins, T]</c>.</param>
-    /// <param name="cqtTime">The CQT encoder's tokens averaged over frequency <c>[B, Tt, D]</c>, Tt = ceil(T / 4).</param>
-    /// <returns>Tokens <c>[B, Tt, D]</c>.</returns>
-    public Tensor Forward(Tensor controls, Tensor logSpectrum, Tensor cqtTime)
+    /// <returns>The features.</returns>
+    public Tensor Features(Tensor controls, Tensor logSpectrum)
     {
         using var scope = NewDisposeScope();
-        long b = controls.shape[0], t = controls.shape[2], timeTokens = cqtTime.shape[1];
-        long padded = timeTokens * GeneratorConfig.TimePatch;
-        if (timeTokens > pos_embed_time.shape[0])
-        {
-            throw new ArgumentException($"{t} frames exceed the time-position table ({pos_embed_time.shape[0] * GeneratorConfig.TimePatch} frames).", nameof(controls));
-        }
+        long t = controls.shape[2];
 
         // |level(t) - level(t - 1)| and (level(t) != level(t - 1)), 0 at the first frame.
         Tensor change = nn.functional.pad(controls.narrow(2, 1, t - 1).Minus(controls.narrow(2, 0, t - 1)).abs(), new long[] { 1, 0 });
         Tensor changed = change.gt(0).to_type(ScalarType.Float32);
         Tensor music = spectrum.forward(logSpectrum.transpose(1, 2)).transpose(1, 2);
-        Tensor features = nn.functional.pad(cat(new[] { controls, change, changed, music, OnsetTiming(logSpectrum, changed) }, 1), new long[] { 0, padded - t });
-        Tensor tokens = features.reshape(b, RewardConfig.FrameFeatures, timeTokens, GeneratorConfig.TimePatch).permute(0, 2, 1, 3).reshape(b, timeTokens, RewardConfig.FrameFeatures * GeneratorConfig.TimePatch);
+        return cat(new[] { controls, change, changed, music, OnsetTiming(logSpectrum, changed) }, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Encodes the per-frame features into tokens.</summary>
+    /// <param name="features">From <see cref="Features"/> <c>[B, FrameFeatures, T]</c>.</param>
+    /// <param name="cqtTime">The CQT encoder's tokens averaged over frequency <c>[B, Tt, D]</c>, Tt = ceil(T / 4).</param>
+    /// <returns>Tokens <c>[B, Tt, D]</c>.</returns>
+    public Tensor Forward(Tensor features, Tensor cqtTime)
+    {
+        using var scope = NewDisposeScope();
+        long b = features.shape[0], t = features.shape[2], timeTokens = cqtTime.shape[1];
+        long padded = timeTokens * GeneratorConfig.TimePatch;
+        if (timeTokens > pos_embed_time.shape[0])
+        {
+            throw new ArgumentException($"{t} frames exceed the time-position table ({pos_embed_time.shape[0] * GeneratorConfig.TimePatch} frames).", nameof(features));
+        }
+
+        Tensor tokens = nn.functional.pad(features, new long[] { 0, padded - t })
+            .reshape(b, RewardConfig.FrameFeatures, timeTokens, GeneratorConfig.TimePatch).permute(0, 2, 1, 3).reshape(b, timeTokens, RewardConfig.FrameFeatures * GeneratorConfig.TimePatch);
         tokens = embed.forward(tokens).Plus(pos_embed_time.narrow(0, 0, timeTokens).unsqueeze(0)).Plus(align.forward(cqtTime));
         foreach (TransformerBlock block in blocks)
         {

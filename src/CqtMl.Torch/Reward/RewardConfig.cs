@@ -44,6 +44,9 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     /// <summary>Added to the onset strength's standard deviation over the clip before dividing by it (silent clips).</summary>
     public const float OnsetEpsilon = 1e-6f;
 
+    /// <summary>Hidden units of the frame head (<see cref="FrameRewardHead"/>).</summary>
+    public const int FrameHeadHidden = 64;
+
     /// <summary>Values per frame the controls encoder embeds: control, spectrum and onset-timing features.</summary>
     public const int FrameFeatures = ControlFeatures + SpectrumFeatures + OnsetFeatures;
 

@@ -9,7 +9,8 @@ namespace CqtMl.Torch.Reward;
 /// The reward model: <c>cqt</c> <c>[B, 2, bins, T]</c> and <c>controls</c> <c>[B, 4, T]</c> in, one reward per row
 /// <c>[B]</c> out. Parameter names (PyTorch style): <c>cqt_encoder.*</c> (exactly a generator's, so
 /// <c>generator.safetensors</c> loads into it; its <c>head</c> is unused), <c>controls_encoder.*</c>,
-/// <c>cross_blocks.i.*</c>, <c>norm</c>, <c>head</c>.
+/// <c>cross_blocks.i.*</c>, <c>norm</c>, <c>head</c>, <c>frame_head.*</c>. The reward is the head's score of the pooled
+/// tokens plus the frame head's mean score of the frames (<see cref="FrameRewardHead"/>).
 /// </summary>
 public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -18,6 +19,7 @@ public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
     private readonly ModuleList<CrossAttentionBlock> cross_blocks;
     private readonly LayerNorm norm;
     private readonly Linear head;
+    private readonly FrameRewardHead frame_head;
 
     /// <summary>Initializes a reward model with random weights.</summary>
     /// <param name="config">The architecture.</param>
@@ -32,6 +34,7 @@ public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
         cross_blocks = new ModuleList<CrossAttentionBlock>(Enumerable.Range(0, config.CrossDepth).Select(_ => new CrossAttentionBlock(config.Encoder)).ToArray());
         norm = nn.LayerNorm(config.EmbedDim, eps: 1e-6);
         head = nn.Linear(config.EmbedDim, 1, hasBias: true);
+        frame_head = new FrameRewardHead(RewardConfig.FrameFeatures, RewardConfig.FrameHeadHidden);
         RegisterComponents();
     }
 
@@ -85,12 +88,14 @@ public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         long timeTokens = cqtTokens.shape[1] / f;
         Tensor cqtTime = cqtTokens.reshape(b, f, timeTokens, d).mean(new long[] { 1 });
-        Tensor tokens = controls_encoder.Forward(controls, clips.LogSpectrum, cqtTime);
+        Tensor features = controls_encoder.Features(controls, clips.LogSpectrum);
+        Tensor tokens = controls_encoder.Forward(features, cqtTime);
         foreach (CrossAttentionBlock block in cross_blocks)
         {
             tokens = block.Forward(tokens, cqtTokens);
         }
 
-        return head.forward(norm.forward(tokens).mean(new long[] { 1 })).squeeze(-1).MoveToOuterDisposeScope();
+        Tensor pooled = head.forward(norm.forward(tokens).mean(new long[] { 1 })).squeeze(-1);
+        return pooled.Plus(frame_head.forward(features)).MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,35 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CqtMl.Torch.Reward;
+
+/// <summary>
+/// The frame head: a small MLP (<c>fc1</c>, exact GELU, <c>fc2</c>) scores each frame's features (levels, changes,
+/// spectrum and onset timing) on its own, and the scores are averaged over the frames. Many musical preferences add up
+/// over time (a change on a beat, a level that fits its register's loudness, a needless flicker); this term gives the
+/// model that sum directly, where the pooled, normalised tokens of the attention path see it only indirectly.
+/// </summary>
+internal sealed class FrameRewardHead : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+
+    public FrameRewardHead(int features, int hidden)
+        : base(nameof(FrameRewardHead))
+    {
+        fc1 = nn.Linear(features, hidden, hasBias: true);
+        fc2 = nn.Linear(hidden, 1, hasBias: true);
+        RegisterComponents();
+    }
+
+    /// <summary>Scores the frames and averages.</summary>
+    /// <param name="features">Per-frame features <c>[B, F, T]</c>.</param>
+    /// <returns>The mean frame score <c>[B]</c>.</returns>
+    public override Tensor forward(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        Tensor scores = fc2.forward(nn.functional.gelu(fc1.forward(features.transpose(1, 2))));
+        return scores.squeeze(-1).mean(new long[] { 1 }).MoveToOuterDisposeScope();
+    }
+}
