@@ -45,6 +45,7 @@ public static class Program
         root.Subcommands.Add(ScoreCommand.Create(stdout));
         root.Subcommands.Add(TrainDpoCommand.Create(stdout));
         root.Subcommands.Add(EvaluateCommand.Create(stdout));
+        root.Subcommands.Add(ImproveCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

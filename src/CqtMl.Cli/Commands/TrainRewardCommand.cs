@@ -7,6 +7,7 @@ using CqtMl.Plots;
 using CqtMl.Preferences.Comparisons;
 using CqtMl.Torch;
 using CqtMl.Torch.Export;
+using CqtMl.Torch.Generator;
 using CqtMl.Torch.Reward;
 using TorchSharp;
 
@@ -33,6 +34,7 @@ internal static class TrainRewardCommand
         var seed = new Option<int>("--seed") { CustomParser = CliNumbers.ParseInt, Description = "Seed of initialisation, the split, batches and dropout.", DefaultValueFactory = _ => defaults.Seed };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.bin." };
         var initFrom = new Option<string?>("--init-from") { Description = "A trained generator.safetensors (same preset) to start the CQT encoder from." };
+        var initReward = new Option<string?>("--init-reward") { Description = "A trained reward.safetensors (same preset) to continue from, instead of --init-from." };
         var validation = new Option<double>("--validation-fraction") { CustomParser = CliNumbers.ParseDouble, Description = "Share of clips held out for validation (all pairs of a clip on one side).", DefaultValueFactory = _ => defaults.ValidationFraction };
         var learningRate = new Option<double>("--learning-rate") { CustomParser = CliNumbers.ParseDouble, Description = "Peak learning rate of AdamW.", DefaultValueFactory = _ => defaults.LearningRate };
         var margin = new Option<double>("--margin") { CustomParser = CliNumbers.ParseDouble, Description = "Margin of strict preferences in the Bradley-Terry loss.", DefaultValueFactory = _ => defaults.Margin };
@@ -51,7 +53,7 @@ internal static class TrainRewardCommand
             [nameof(RewardTrainingOptions.LearningRate)] = learningRate,
             [nameof(RewardTrainingOptions.Centring)] = centring,
         };
-        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, validation, learningRate, margin, centring, ties, trainingPairs, timings };
+        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, initReward, validation, learningRate, margin, centring, ties, trainingPairs, timings };
         command.SetAction((parse, cancellation) =>
         {
             var options = new RewardTrainingOptions
@@ -81,13 +83,21 @@ internal static class TrainRewardCommand
                 throw new UsageException("--training-pairs: must be at least 1");
             }
 
-            return Task.FromResult(Run(parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(initFrom), parse.GetValue(resume), parse.GetValue(timings), parse.GetValue(trainingPairs), options, stdout, cancellation));
+            if (parse.GetValue(initFrom) is not null && parse.GetValue(initReward) is not null)
+            {
+                throw new UsageException("--init-from and --init-reward: give one (a generator to start the CQT encoder from, or a reward model to continue)");
+            }
+
+            var run = new RewardRun(parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(initFrom), parse.GetValue(initReward), parse.GetValue(resume), parse.GetValue(timings), parse.GetValue(trainingPairs));
+            return Task.FromResult(Run(run, options, stdout, cancellation));
         });
         return command;
     }
 
-    private static int Run(string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, bool resume, bool timings, int? trainingPairs, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation)
+    /// <summary>Trains and writes the folder; shared with <c>cqtml improve</c>.</summary>
+    internal static int Run(RewardRun run, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation)
     {
+        (string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, string? initReward, bool resume, bool timings, int? trainingPairs, GeneratorConfig? encoder) = run;
         if (!Directory.Exists(dataRoot))
         {
             throw new DirectoryNotFoundException($"{dataRoot}: data folder not found");
@@ -111,12 +121,19 @@ internal static class TrainRewardCommand
         stdout.WriteLine($"cqtml train-reward: {examples.Count} labelled pairs ({ties} ties, {unlabelled} unlabelled rows left out); {training.Count} training pairs from {training.Select(e => e.Clip).Distinct().Count()} clips, {validation.Count} validation pairs from {validation.Select(e => e.Clip).Distinct().Count()} other clips; {TorchRuntime.Describe()}");
 
         RewardConfig preset = RewardConfig.Named(presetName);
-        RewardConfig config = preset with { Encoder = preset.Encoder with { Bins = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave } };
+        RewardConfig config = preset with { Encoder = encoder ?? preset.Encoder with { Bins = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave } };
         torch.manual_seed(options.Seed);
         using var model = new RewardModel(config);
-        if (initFrom is not null && !(resume && File.Exists(options.CheckpointPath)))
+        if (!(resume && File.Exists(options.CheckpointPath)))
         {
-            RewardWeights.InitializeFromGenerator(model, initFrom);
+            if (initFrom is not null)
+            {
+                RewardWeights.InitializeFromGenerator(model, initFrom);
+            }
+            else if (initReward is not null)
+            {
+                RewardWeights.LoadSafetensors(model, initReward);
+            }
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -139,6 +156,7 @@ internal static class TrainRewardCommand
             centring = options.Centring,
             ties = options.Ties.ToString().ToLowerInvariant(),
             init_from = initFrom,
+            init_reward = initReward,
             labelled_pairs = examples.Count,
             tied_pairs = ties,
             unlabelled_rows = unlabelled,
@@ -165,6 +183,9 @@ internal static class TrainRewardCommand
 
         return Program.Success;
     }
+
+    /// <summary>The paths and switches of one reward-training run; <c>Encoder</c>, when given, is the CQT encoder's architecture (a generator folder's) instead of the preset's.</summary>
+    internal sealed record RewardRun(string PairsPath, string DataRoot, string OutDir, string Preset, string? InitFrom, string? InitReward, bool Resume, bool Timings, int? TrainingPairs, GeneratorConfig? Encoder = null);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<RewardTrainingProgress>
     {
