@@ -30,6 +30,7 @@ ONSET_NEIGHBOURHOOD = 17
 ONSET_EPSILON = 1e-6
 FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES + ONSET_FEATURES
 FRAME_HEAD_HIDDEN = 64
+FRAME_HEAD_SCALE = 0.1
 
 
 def onset_timing(log_spectrum, changed):
@@ -77,7 +78,7 @@ class ControlsEncoder(nn.Module):
 
 
 class FrameRewardHead(nn.Module):
-    """Scores every frame's features with a small MLP and averages over the frames: [B, F, T] -> [B]."""
+    """Scores every frame's features with a small MLP and sums over the frames, times FRAME_HEAD_SCALE: [B, F, T] -> [B]."""
 
     def __init__(self, features, hidden):
         super().__init__()
@@ -85,7 +86,7 @@ class FrameRewardHead(nn.Module):
         self.fc2 = nn.Linear(hidden, 1)
 
     def forward(self, features):
-        return self.fc2(nn.functional.gelu(self.fc1(features.transpose(1, 2)))).squeeze(-1).mean(1)
+        return self.fc2(nn.functional.gelu(self.fc1(features.transpose(1, 2)))).squeeze(-1).sum(1) * FRAME_HEAD_SCALE
 
 
 class CrossAttentionBlock(nn.Module):

@@ -6,9 +6,11 @@ namespace CqtMl.Torch.Reward;
 
 /// <summary>
 /// The frame head: a small MLP (<c>fc1</c>, exact GELU, <c>fc2</c>) scores each frame's features (levels, changes,
-/// spectrum and onset timing) on its own, and the scores are averaged over the frames. Many musical preferences add up
-/// over time (a change on a beat, a level that fits its register's loudness, a needless flicker); this term gives the
-/// model that sum directly, where the pooled, normalised tokens of the attention path see it only indirectly.
+/// spectrum and onset timing) on its own, and the scores are summed over the frames, times
+/// <see cref="RewardConfig.FrameHeadScale"/>. Many musical preferences add up over time (a change on a beat, a level
+/// that fits its register's loudness, a needless flicker); this term gives the model that sum directly, where the
+/// pooled, normalised tokens of the attention path see it only indirectly. A sum, not a mean: one event moves the
+/// reward by the same amount in a clip of any length, so the weights need not grow with the clip to count events.
 /// </summary>
 internal sealed class FrameRewardHead : nn.Module<Tensor, Tensor>
 {
@@ -23,13 +25,13 @@ internal sealed class FrameRewardHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Scores the frames and averages.</summary>
+    /// <summary>Scores the frames and sums.</summary>
     /// <param name="features">Per-frame features <c>[B, F, T]</c>.</param>
-    /// <returns>The mean frame score <c>[B]</c>.</returns>
+    /// <returns>The scaled sum of the frame scores <c>[B]</c>.</returns>
     public override Tensor forward(Tensor features)
     {
         using var scope = NewDisposeScope();
         Tensor scores = fc2.forward(nn.functional.gelu(fc1.forward(features.transpose(1, 2))));
-        return scores.squeeze(-1).mean(new long[] { 1 }).MoveToOuterDisposeScope();
+        return scores.squeeze(-1).sum(new long[] { 1 }).Times(RewardConfig.FrameHeadScale).MoveToOuterDisposeScope();
     }
 }

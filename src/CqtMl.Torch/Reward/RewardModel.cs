@@ -10,7 +10,7 @@ namespace CqtMl.Torch.Reward;
 /// <c>[B]</c> out. Parameter names (PyTorch style): <c>cqt_encoder.*</c> (exactly a generator's, so
 /// <c>generator.safetensors</c> loads into it; its <c>head</c> is unused), <c>controls_encoder.*</c>,
 /// <c>cross_blocks.i.*</c>, <c>norm</c>, <c>head</c>, <c>frame_head.*</c>. The reward is the head's score of the pooled
-/// tokens plus the frame head's mean score of the frames (<see cref="FrameRewardHead"/>).
+/// tokens plus the frame head's scaled sum of frame scores (<see cref="FrameRewardHead"/>).
 /// </summary>
 public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
 {
