@@ -5,6 +5,7 @@ using CqtMl.Audio.Cqt;
 using CqtMl.Audio.IO;
 using CqtMl.MLNet;
 using CqtMl.Plots;
+using CqtMl.Preferences.Policies;
 using CqtMl.Torch;
 using CqtMl.Torch.Export;
 using CqtMl.Torch.Generator;
@@ -24,8 +25,8 @@ internal static class TrainGeneratorCommand
     {
         var data = new Option<string>("--data") { Description = "MusicNet-layout root (train_data, train_labels, test_data, test_labels).", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
-        var preset = new Option<string>("--preset") { Description = "demo (small, CPU-friendly) or tiny (ViT-tiny).", DefaultValueFactory = _ => "demo" };
-        preset.AcceptOnlyFromAmong("demo", "tiny");
+        var preset = new Option<string>("--preset") { Description = $"demo (small, CPU-friendly), tiny (ViT-tiny) or {RegisterRules.Preset} (the rule-based baseline: per-register energy thresholds fitted on the training recordings; no network).", DefaultValueFactory = _ => "demo" };
+        preset.AcceptOnlyFromAmong("demo", "tiny", RegisterRules.Preset);
         var tokenizer = new Option<string>("--tokenizer") { Description = "strips (84 x 4, default) or patches (12 x 4).", DefaultValueFactory = _ => "strips" };
         tokenizer.AcceptOnlyFromAmong("strips", "patches");
         var positions = new Option<string>("--positions") { Description = "sliced (default) or interpolated time positions.", DefaultValueFactory = _ => "sliced" };
@@ -66,6 +67,11 @@ internal static class TrainGeneratorCommand
         int recordings = training.Count;
         training.AddRange(GeneratorExamples.Synthetic(extractor, synthetic));
         stdout.WriteLine($"cqtml train-generator: {recordings} training recordings + {synthetic} synthetic pieces, {validation.Count} validation recordings; {TorchRuntime.Describe()}; training in {(precision == TrainingPrecision.BFloat16 ? "mixed bfloat16 / float32" : "float32")}");
+
+        if (presetName == RegisterRules.Preset)
+        {
+            return FitRules(outDir, cqt, training.Take(recordings).ToList(), validation, stdout);
+        }
 
         GeneratorConfig config = (presetName == "tiny" ? GeneratorConfig.Tiny : GeneratorConfig.Demo) with
         {
@@ -116,6 +122,33 @@ internal static class TrainGeneratorCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"preset\": \"{presetName}\", \"batch\": {options.BatchSize}, \"crop_frames\": {options.CropFrames}, \"gradient_checkpointing\": {(checkpointing ? "true" : "false")}, \"precision\": \"{precisionName}\", \"seconds_per_step\": {secondsPerStep:F3}, \"training_peak_rss_mb\": {trainingPeakMegabytes:F0}}}"));
         }
 
+        return Program.Success;
+    }
+
+    /// <summary>The rule-based baseline: thresholds fitted on the training recordings (not the synthetic pieces), written as generator.onnx.</summary>
+    private static int FitRules(string outDir, CqtOptions cqt, IReadOnlyList<TrainingExample> training, IReadOnlyList<TrainingExample> validation, TextWriter stdout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<RegisterRule> rules = RegisterRules.Fit(training.Select(e => (e.Cqt, e.Targets, e.Frames)), cqt);
+        byte[] onnx = RegisterRules.Export(rules, cqt);
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, GeneratorFolder.OnnxFile), onnx);
+        IReadOnlyList<TrainingExample> evaluation = validation.Count > 0 ? validation : training;
+        double f1 = OnnxF1(onnx, evaluation, out _, onnx, out IReadOnlyList<RegisterScore> registers), constant = GeneratorData.BestConstantF1(evaluation);
+        var metrics = new
+        {
+            preset = RegisterRules.Preset,
+            training_recordings = training.Count,
+            training_seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            validation_register_f1 = f1,
+            best_constant_register_f1 = constant,
+            thresholds = rules.Select(r => r.Threshold),
+            widths = rules.Select(r => r.Width),
+            per_register = registers.Select(r => new { register = r.Register, true_positives = r.TruePositives, false_positives = r.FalsePositives, false_negatives = r.FalseNegatives, precision = r.Precision, recall = r.Recall, f1 = r.F1 }),
+            onnx_bytes = onnx.Length,
+        };
+        AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"register F1 {f1:F3} (best constant predictor {constant:F3}); thresholds {string.Join(", ", rules.Select(r => r.Threshold.ToString("F3", CultureInfo.InvariantCulture)))}"));
+        stdout.WriteLine($"wrote {Path.GetFullPath(outDir)}/{GeneratorFolder.OnnxFile}, metrics.json");
         return Program.Success;
     }
 

@@ -90,6 +90,11 @@ public sealed class OnnxControlGenerator : IDisposable
             throw new ArgumentException("The CQT contains NaN or infinite values.", nameof(cqt));
         }
 
+        if (options.Mode == GenerationMode.Stochastic && options.Dropout > 0 && !_session.InputMetadata.ContainsKey(GeneratorContract.DropoutMaskInput))
+        {
+            throw new ArgumentException($"{_source}: this generator has no network to drop units from (a rule-based model?); sample it without dropout.", nameof(options));
+        }
+
         var input = NamedOnnxValue.CreateFromTensor(GeneratorContract.CqtInput, new DenseTensor<float>(cqt, new[] { batch, GeneratorContract.InputChannels, Bins, frames }));
         var temperature = NamedOnnxValue.CreateFromTensor(GeneratorContract.TemperatureInput, new DenseTensor<float>(new[] { (float)options.Temperature }, new[] { 1 }));
         int perSample = batch * GeneratorContract.Registers * frames;

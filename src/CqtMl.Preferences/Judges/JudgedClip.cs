@@ -9,7 +9,8 @@ namespace CqtMl.Preferences.Judges;
 /// </summary>
 public sealed class JudgedClip
 {
-    private const float LogGain = 100;
+    /// <summary>The gain of the log compression log(1 + gain x) of the channel-mean CQT.</summary>
+    public const float LogGain = 100;
 
     /// <summary>
     /// The register energy that counts as full scale (1): log(1 + 100 x) = 5, x about 1.5, a loud bin (the 95th
@@ -73,6 +74,16 @@ public sealed class JudgedClip
     /// <param name="seconds">A time span.</param>
     /// <returns>Frames.</returns>
     public int FramesIn(double seconds) => Math.Max(1, (int)Math.Round(seconds * Options.FrameRate));
+
+    /// <summary>Gets the pitch register of a CQT bin, from its centre frequency's nearest MIDI note.</summary>
+    /// <param name="options">The CQT.</param>
+    /// <param name="bin">The bin.</param>
+    /// <returns>The register, 0 to 3.</returns>
+    public static int RegisterOfBin(CqtOptions options, int bin)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return PitchRegister.Of((int)Math.Round(69 + (12 * Math.Log2(options.BinFrequency(bin) / 440))));
+    }
 
     private float[] ComputeLogSpectrum()
     {
@@ -140,7 +151,7 @@ public sealed class JudgedClip
         var counts = new int[PitchRegister.Count];
         for (int b = 0; b < bins; b++)
         {
-            int register = PitchRegister.Of((int)Math.Round(69 + (12 * Math.Log2(Options.BinFrequency(b) / 440))));
+            int register = RegisterOfBin(Options, b);
             counts[register]++;
             for (int f = 0; f < t; f++)
             {

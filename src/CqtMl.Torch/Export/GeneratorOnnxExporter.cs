@@ -54,15 +54,9 @@ public static class GeneratorOnnxExporter
         logits = g.Node("Transpose", new[] { logits }, attributes: OnnxAttribute.Ints("perm", 0, 2, 3, 1, 4));
         logits = g.Node("Reshape", new[] { logits, g.Constant(new long[] { 0, GeneratorConfig.Controls, k, -1 }, 4) });
         logits = g.Node("Slice", new[] { logits, g.Constant(new long[] { 0 }, 1), t, g.Constant(new long[] { 3 }, 1) });
-        g.Output(GeneratorContract.LogitsOutput, logits, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, (long)k, "frames");
 
-        // Controls: argmax of logits / temperature + Gumbel noise (optional inputs; defaults 1 and 0 = deterministic).
-        string gumbel = g.OptionalInput(GeneratorContract.GumbelInput, new[] { 0f }, new long[] { 1, 1, 1, 1 }, "noise_batch", "noise_controls", "noise_levels", "noise_frames");
-        string temperature = g.OptionalInput(GeneratorContract.TemperatureInput, new[] { 1f }, new long[] { 1 }, 1L);
-        string perturbed = g.Node("Add", new[] { g.Node("Div", new[] { logits, temperature }), gumbel });
-        string level = g.Node("Cast", new[] { g.Node("ArgMax", new[] { perturbed }, attributes: new[] { OnnxAttribute.Int("axis", 2), OnnxAttribute.Int("keepdims", 0) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
-        string controls = g.Node("Div", new[] { level, g.Constant(new[] { (float)(k - 1) }, 1) });
-        g.Output(GeneratorContract.ControlsOutput, controls, OnnxGraph.Float, "batch", (long)GeneratorConfig.Controls, "frames");
+        // Outputs: the logits, and controls = argmax(logits / temperature + Gumbel noise) / (K - 1).
+        GeneratorOutputs.Write(g, logits, k);
 
         Dictionary<string, string> metadata = CqtMetadata.Write(cqt);
         metadata[GeneratorContract.KindKey] = Kind;

@@ -7,6 +7,33 @@ public class GeneratorCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [SkippableFact]
+    public void TheRuleBasedBaselineFitsOnTheMusicNetFixtureAndGeneratesLikeAGenerator()
+    {
+        string? musicnet = FindMusicNet();
+        Skip.If(musicnet is null, "../shared/fixtures/musicnet is not present next to this checkout.");
+        string outDir = Path.Combine(_dir, "rules");
+        var (code, stdout, err) = Cli.Run("train-generator", "--data", musicnet!, "--out", outDir, "--preset", "rules", "--synthetic", "0");
+        Assert.True(code == 0, err);
+        Assert.Contains("register F1", stdout);
+        using (var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json"))))
+        {
+            Assert.Equal("rules", metrics.RootElement.GetProperty("preset").GetString());
+            Assert.Equal(4, metrics.RootElement.GetProperty("thresholds").GetArrayLength());
+            Assert.InRange(metrics.RootElement.GetProperty("validation_register_f1").GetDouble(), 0.05, 1);
+        }
+
+        // It is used as any generator is: deterministic and stochastic generation.
+        string wav = Directory.EnumerateFiles(Path.Combine(musicnet!, "test_data")).First();
+        foreach (string[] mode in new[] { Array.Empty<string>(), new[] { "--mode", "stochastic", "--seed", "2", "--temperature", "1.2" } })
+        {
+            string npy = Path.Combine(_dir, "rules.npy");
+            (code, _, err) = Cli.Run(new[] { "generate", wav, "--model", Path.Combine(outDir, "generator.onnx"), "--out", npy, "--duration", "2" }.Concat(mode).ToArray());
+            Assert.True(code == 0, err);
+            Assert.True(new FileInfo(npy).Length > 128);
+        }
+    }
+
+    [SkippableFact]
     public void TrainThenGenerateOnTheMusicNetFixture()
     {
         string? musicnet = FindMusicNet();
