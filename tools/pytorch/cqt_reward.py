@@ -28,19 +28,23 @@ SPECTRUM_FEATURES = 8
 ONSET_FEATURES = 4
 ONSET_NEIGHBOURHOOD = 17
 ONSET_EPSILON = 1e-6
+ONSET_THRESHOLD = 0.5
 FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES + ONSET_FEATURES
 FRAME_HEAD_HIDDEN = 64
 FRAME_HEAD_SCALE = 0.1
 
 
 def onset_timing(log_spectrum, changed):
-    """[B, 4, T]: the spectral flux standardised over the clip, its maximum within 17 frames either side, whether any
-    control changes, and that flag times the neighbourhood's maximum."""
+    """[B, 4, T]: the spectral flux standardised over the clip, whether an onset (a peak above 0.5 that is the largest
+    within 17 frames either side) is within 17 frames, whether any control changes, and the product of the last two."""
     rises = (log_spectrum[..., 1:] - log_spectrum[..., :-1]).relu().sum(1, keepdim=True)
     flux = nn.functional.pad(rises, (1, 0))
     centred = flux - flux.mean(2, keepdim=True)
     strength = centred / (centred.square().mean(2, keepdim=True).sqrt() + ONSET_EPSILON)
-    near = nn.functional.max_pool1d(strength, 2 * ONSET_NEIGHBOURHOOD + 1, stride=1, padding=ONSET_NEIGHBOURHOOD)
+    window = 2 * ONSET_NEIGHBOURHOOD + 1
+    pooled = nn.functional.max_pool1d(strength, window, stride=1, padding=ONSET_NEIGHBOURHOOD)
+    peaks = ((strength == pooled) & (strength > ONSET_THRESHOLD)).to(strength.dtype)
+    near = nn.functional.max_pool1d(peaks, window, stride=1, padding=ONSET_NEIGHBOURHOOD)
     any_change = changed.amax(1, keepdim=True)
     return torch.cat([strength, near, any_change, any_change * near], 1)
 
@@ -156,7 +160,7 @@ class RewardModel(nn.Module):
         tokens, f = self.encode_cqt(cqt)
         b, d = tokens.shape[0], tokens.shape[2]
         cqt_time = tokens.reshape(b, f, -1, d).mean(1)
-        log_spectrum = torch.log1p(cqt * self.cqt_encoder.gain).mean(1)
+        log_spectrum = torch.log1p(cqt.mean(1) * self.cqt_encoder.gain)
         features = self.controls_encoder.features(controls, log_spectrum)
         x = self.controls_encoder(features, cqt_time)
         for block in self.cross_blocks:

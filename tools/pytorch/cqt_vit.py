@@ -103,16 +103,21 @@ class Mlp(nn.Module):
 
 
 class Block(nn.Module):
-    def __init__(self, dim, heads, mlp, dropout):
+    """x + attn(norm1 x), then x + mlp(norm2 x); without attention (the baseline preset) only the second half."""
+
+    def __init__(self, dim, heads, mlp, dropout, attention=True):
         super().__init__()
-        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
-        self.attn = Attention(dim, heads, dropout)
+        if attention:
+            self.norm1 = nn.LayerNorm(dim, eps=1e-6)
+            self.attn = Attention(dim, heads, dropout)
+        self.attention = attention
         self.norm2 = nn.LayerNorm(dim, eps=1e-6)
         self.mlp = Mlp(dim, mlp, dropout)
         self.drop_path = nn.Dropout(dropout)
 
     def forward(self, x):
-        x = x + self.drop_path(self.attn(self.norm1(x)))
+        if self.attention:
+            x = x + self.drop_path(self.attn(self.norm1(x)))
         return x + self.drop_path(self.mlp(self.norm2(x)))
 
 
@@ -126,7 +131,7 @@ class CqtVisionTransformer(nn.Module):
     branch); it has no weights, so it is not in the safetensors file and is a no-op in evaluation mode.
     """
 
-    def __init__(self, dim, depth, heads, mlp, levels=16, bins=84, frequency_patch=84, max_time_tokens=4096, gain=100.0, dropout=0.1, interpolated=False):
+    def __init__(self, dim, depth, heads, mlp, levels=16, bins=84, frequency_patch=84, max_time_tokens=4096, gain=100.0, dropout=0.1, interpolated=False, attention=True):
         super().__init__()
         self.levels = levels
         self.interpolated = interpolated
@@ -135,7 +140,7 @@ class CqtVisionTransformer(nn.Module):
         self.pos_embed_freq = nn.Parameter(torch.zeros(bins // frequency_patch, dim))
         self.pos_embed_time = nn.Parameter(torch.zeros(max_time_tokens, dim))
         self.pos_drop = nn.Dropout(dropout)
-        self.blocks = nn.ModuleList([Block(dim, heads, mlp, dropout) for _ in range(depth)])
+        self.blocks = nn.ModuleList([Block(dim, heads, mlp, dropout, attention) for _ in range(depth)])
         self.norm = nn.LayerNorm(dim, eps=1e-6)
         self.head = nn.Linear(dim, CONTROLS * levels * TIME_PATCH)
 
@@ -145,12 +150,13 @@ class CqtVisionTransformer(nn.Module):
         embed = state["patch_embed.weight"]
         if embed.shape[1] != INPUT_CHANNELS:
             raise ValueError(f"{embed.shape[1]} input channels: harmonic stacking is not supported by this twin")
-        depth = sum(1 for name in state if name.startswith("blocks.") and name.endswith(".norm1.weight"))
+        depth = sum(1 for name in state if name.startswith("blocks.") and name.endswith(".norm2.weight"))
+        attention = "blocks.0.attn.qkv.weight" in state
         model = CqtVisionTransformer(
             dim=embed.shape[0], depth=depth, heads=heads, mlp=state["blocks.0.mlp.fc1.weight"].shape[0],
             levels=state["head.weight"].shape[0] // (CONTROLS * TIME_PATCH),
             bins=state["pos_embed_freq"].shape[0] * embed.shape[2], frequency_patch=embed.shape[2],
-            max_time_tokens=state["pos_embed_time"].shape[0], gain=gain, dropout=dropout, interpolated=interpolated)
+            max_time_tokens=state["pos_embed_time"].shape[0], gain=gain, dropout=dropout, interpolated=interpolated, attention=attention)
         model.load_state_dict(state, strict=True)
         return model.eval()
 

@@ -25,8 +25,8 @@ internal static class TrainGeneratorCommand
     {
         var data = new Option<string>("--data") { Description = "MusicNet-layout root (train_data, train_labels, test_data, test_labels).", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
-        var preset = new Option<string>("--preset") { Description = $"demo (small, CPU-friendly), tiny (ViT-tiny) or {RegisterRules.Preset} (the rule-based baseline: per-register energy thresholds fitted on the training recordings; no network).", DefaultValueFactory = _ => "demo" };
-        preset.AcceptOnlyFromAmong("demo", "tiny", RegisterRules.Preset);
+        var preset = new Option<string>("--preset") { Description = $"demo (small, CPU-friendly), tiny (ViT-tiny), baseline (the demo's size without attention: every 4-frame strip on its own) or {RegisterRules.Preset} (the rule-based baseline: per-register energy thresholds fitted on the training recordings; no network).", DefaultValueFactory = _ => "demo" };
+        preset.AcceptOnlyFromAmong("demo", "tiny", "baseline", RegisterRules.Preset);
         var tokenizer = new Option<string>("--tokenizer") { Description = "strips (84 x 4, default) or patches (12 x 4).", DefaultValueFactory = _ => "strips" };
         tokenizer.AcceptOnlyFromAmong("strips", "patches");
         var positions = new Option<string>("--positions") { Description = "sliced (default) or interpolated time positions.", DefaultValueFactory = _ => "sliced" };
@@ -73,7 +73,7 @@ internal static class TrainGeneratorCommand
             return FitRules(outDir, cqt, training.Take(recordings).ToList(), validation, stdout);
         }
 
-        GeneratorConfig config = (presetName == "tiny" ? GeneratorConfig.Tiny : GeneratorConfig.Demo) with
+        GeneratorConfig config = GeneratorConfig.Named(presetName) with
         {
             Tokenizer = patches ? GeneratorTokenizer.Patches : GeneratorTokenizer.Strips,
             Positions = interpolated ? GeneratorPositions.Interpolated : GeneratorPositions.Sliced,

@@ -26,8 +26,8 @@ internal static class TrainRewardCommand
         var pairs = new Option<string>("--pairs") { Description = "Labelled comparison dataset (Parquet).", Required = true };
         var data = new Option<string>("--data") { Description = "The folder the pairs' sources are relative to.", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder.", Required = true };
-        var preset = new Option<string>("--preset") { Description = "demo (small, CPU-friendly) or tiny (ViT-tiny encoder).", DefaultValueFactory = _ => "demo" };
-        preset.AcceptOnlyFromAmong("demo", "tiny");
+        var preset = new Option<string>("--preset") { Description = "demo (small, CPU-friendly), tiny (ViT-tiny encoder) or baseline (the baseline generator's encoder, without self-attention).", DefaultValueFactory = _ => "demo" };
+        preset.AcceptOnlyFromAmong("demo", "tiny", "baseline");
         var epochs = new Option<int>("--epochs") { CustomParser = CliNumbers.ParseInt, Description = "Epochs.", DefaultValueFactory = _ => defaults.Epochs };
         var steps = new Option<int?>("--steps-per-epoch") { CustomParser = r => CliNumbers.ParseInt(r), Description = "Optimisation steps per epoch (default: one pass over the training pairs)." };
         var batch = new Option<int>("--batch-size") { CustomParser = CliNumbers.ParseInt, Description = "Pairs per optimisation step.", DefaultValueFactory = _ => defaults.BatchSize };

@@ -82,6 +82,9 @@ public static class GeneratorContract
     /// <summary>Metadata key: float32 or int8 weights.</summary>
     public const string WeightsKey = "weights";
 
+    /// <summary>Metadata key: whether the blocks have self-attention ("true", or "false" for the baseline preset; missing in older models, meaning true).</summary>
+    public const string AttentionKey = "attention";
+
     /// <summary>Gets the optional inputs (they have defaults inside the graph).</summary>
     public static IReadOnlyList<string> OptionalInputs { get; } = new[] { GumbelInput, TemperatureInput, DropoutMaskInput };
 }

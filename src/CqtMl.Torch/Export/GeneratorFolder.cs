@@ -78,6 +78,7 @@ public static class GeneratorFolder
             BinsPerOctave = info.Cqt.BinsPerOctave,
             InputGain = double.Parse(Text(GeneratorContract.InputGainKey), NumberStyles.Float, CultureInfo.InvariantCulture),
             HarmonicStacking = Text(GeneratorContract.HarmonicShiftsKey) != "0",
+            Attention = !map.TryGetValue(GeneratorContract.AttentionKey, out string? attention) || attention != "false",
         };
         return new GeneratorFolderInfo(config, info.Cqt, Text(GeneratorContract.PresetKey), onnxPath, weightsPath);
     }

@@ -74,6 +74,7 @@ public static class GeneratorOnnxExporter
         metadata[GeneratorContract.InputGainKey] = config.InputGain.ToString("R", CultureInfo.InvariantCulture);
         metadata[GeneratorContract.OperatorsKey] = options.Operators.ToString().ToLowerInvariant();
         metadata[GeneratorContract.WeightsKey] = options.QuantizeWeights ? "int8" : "float32";
+        metadata[GeneratorContract.AttentionKey] = config.Attention ? "true" : "false";
         return g.ToModel(metadata);
     }
 

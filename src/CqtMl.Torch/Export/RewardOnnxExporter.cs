@@ -17,7 +17,7 @@ namespace CqtMl.Torch.Export;
 public static class RewardOnnxExporter
 {
     /// <summary>The exporter's graph version, written to the metadata.</summary>
-    public const string Version = "3";
+    public const string Version = "4";
 
     /// <summary>Exports the model.</summary>
     /// <param name="model">The reward model (its weights are read, its mode is not changed).</param>
@@ -52,7 +52,8 @@ public static class RewardOnnxExporter
         string change = g.Node("Pad", new[] { g.Node("Abs", new[] { g.Node("Sub", new[] { later, earlier }) }), g.Constant(new long[] { 0, 0, 1, 0, 0, 0 }, 6) });
         string padding = g.Node("Sub", new[] { g.Node("Mul", new[] { timeTokens, g.Constant(new long[] { GeneratorConfig.TimePatch }, 1) }), t });
         string changed = g.Node("Cast", new[] { g.Node("Greater", new[] { change, g.Constant(new[] { 0f }, 1) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
-        string logSpectrum = g.Node("ReduceMean", new[] { g.Node("Log", new[] { g.Node("Add", new[] { g.Node("Mul", new[] { cqtInput, g.Constant(new[] { (float)encoder.InputGain }, 1) }), g.Constant(new[] { 1f }, 1) }) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
+        string channelMean = g.Node("ReduceMean", new[] { cqtInput }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
+        string logSpectrum = g.Node("Log", new[] { g.Node("Add", new[] { g.Node("Mul", new[] { channelMean, g.Constant(new[] { (float)encoder.InputGain }, 1) }), g.Constant(new[] { 1f }, 1) }) });
         string music = g.Node("Transpose", new[] { logSpectrum }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         music = g.Node("Transpose", new[] { GeneratorOnnxExporter.Linear(g, music, weights["controls_encoder.spectrum.weight"], weights["controls_encoder.spectrum.bias"]) }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         string features = g.Node("Concat", new[] { controls, change, changed, music, OnsetTiming(g, logSpectrum, changed, t) }, attributes: OnnxAttribute.Int("axis", 1));
@@ -104,7 +105,8 @@ public static class RewardOnnxExporter
 
     /// <summary>
     /// The onset-timing features <c>[B, 4, T]</c> (<see cref="RewardConfig.OnsetFeatures"/>), as in the controls encoder:
-    /// the standardised spectral flux, its maximum within the neighbourhood, whether any control changes, their product.
+    /// the standardised spectral flux, whether an onset (a peak above the threshold, largest in the neighbourhood) is near,
+    /// whether any control changes, their product.
     /// </summary>
     private static string OnsetTiming(OnnxGraph g, string logSpectrum, string changed, string t)
     {
@@ -119,7 +121,10 @@ public static class RewardOnnxExporter
         string deviation = g.Node("Add", new[] { g.Node("Sqrt", new[] { variance }), g.Constant(new[] { RewardConfig.OnsetEpsilon }, 1) });
         string strength = g.Node("Div", new[] { centred, deviation });
         int window = (2 * RewardConfig.OnsetNeighbourhood) + 1;
-        string near = g.Node("MaxPool", new[] { strength }, attributes: new[] { OnnxAttribute.Ints("kernel_shape", window), OnnxAttribute.Ints("pads", RewardConfig.OnsetNeighbourhood, RewardConfig.OnsetNeighbourhood), OnnxAttribute.Ints("strides", 1) });
+        OnnxAttribute[] pool = { OnnxAttribute.Ints("kernel_shape", window), OnnxAttribute.Ints("pads", RewardConfig.OnsetNeighbourhood, RewardConfig.OnsetNeighbourhood), OnnxAttribute.Ints("strides", 1) };
+        string isPeak = g.Node("Equal", new[] { strength, g.Node("MaxPool", new[] { strength }, attributes: pool) });
+        string peaks = g.Node("Cast", new[] { g.Node("And", new[] { isPeak, g.Node("Greater", new[] { strength, g.Constant(new[] { RewardConfig.OnsetThreshold }, 1) }) }) }, attributes: OnnxAttribute.Int("to", OnnxGraph.Float));
+        string near = g.Node("MaxPool", new[] { peaks }, attributes: pool);
         string anyChange = g.Node("ReduceMax", new[] { changed }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 1) });
         return g.Node("Concat", new[] { strength, near, anyChange, g.Node("Mul", new[] { anyChange, near }) }, attributes: OnnxAttribute.Int("axis", 1));
     }

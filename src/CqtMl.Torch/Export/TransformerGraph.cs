@@ -25,8 +25,12 @@ internal sealed class TransformerGraph(OnnxGraph g, IReadOnlyDictionary<string, 
         for (int i = 0; i < config.Depth; i++)
         {
             string p = $"blocks.{i}.";
-            string attended = Attention(LayerNorm(tokens, p + "norm1."), p + "attn.");
-            tokens = g.Node("Add", new[] { tokens, Bias(MatMul(attended, p + "attn.proj.weight"), p + "attn.proj.bias") });
+            if (config.Attention)
+            {
+                string attended = Attention(LayerNorm(tokens, p + "norm1."), p + "attn.");
+                tokens = g.Node("Add", new[] { tokens, Bias(MatMul(attended, p + "attn.proj.weight"), p + "attn.proj.bias") });
+            }
+
             string hidden = Gelu(Bias(MatMul(LayerNorm(tokens, p + "norm2."), p + "mlp.fc1.weight"), p + "mlp.fc1.bias"));
             hidden = g.Node("Mul", new[] { hidden, MaskOf(dropoutMask, i) });
             tokens = g.Node("Add", new[] { tokens, Bias(MatMul(hidden, p + "mlp.fc2.weight"), p + "mlp.fc2.bias") });
@@ -43,8 +47,12 @@ internal sealed class TransformerGraph(OnnxGraph g, IReadOnlyDictionary<string, 
         for (int i = 0; i < config.Depth; i++)
         {
             string p = $"blocks.{i}.";
-            string attended = MultiHeadAttention(LayerNorm(tokens, p + "norm1."), p + "attn.");
-            tokens = g.Node("Add", new[] { tokens, Bias(MatMul(attended, p + "attn.proj.weight"), p + "attn.proj.bias") });
+            if (config.Attention)
+            {
+                string attended = MultiHeadAttention(LayerNorm(tokens, p + "norm1."), p + "attn.");
+                tokens = g.Node("Add", new[] { tokens, Bias(MatMul(attended, p + "attn.proj.weight"), p + "attn.proj.bias") });
+            }
+
             string hidden = g.ContribNode("BiasGelu", new[] { MatMul(LayerNorm(tokens, p + "norm2."), p + "mlp.fc1.weight"), Float(p + "mlp.fc1.bias") });
             hidden = g.Node("Mul", new[] { hidden, MaskOf(dropoutMask, i) });
             tokens = g.Node("Add", new[] { tokens, Bias(MatMul(hidden, p + "mlp.fc2.weight"), p + "mlp.fc2.bias") });

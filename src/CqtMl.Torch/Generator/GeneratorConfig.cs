@@ -45,7 +45,12 @@ public enum GeneratorPositions
 /// octaves, zero beyond the edges): one token can then tell a fundamental from a partial. 2 x 5 channels instead of 2.
 /// </param>
 /// <param name="BinsPerOctave">The CQT's bins per octave, which turn the stacking's octaves into bins. Default 12.</param>
-public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1, GeneratorPositions Positions = GeneratorPositions.Sliced, double InputGain = 100, bool HarmonicStacking = false, int BinsPerOctave = 12)
+/// <param name="Attention">
+/// Whether the blocks have self-attention (the ViT). Without it each block is x + mlp(norm2(x)) alone, so every token is
+/// processed on its own: with strips, a strided convolution over 4 frames of the log CQT (the patch embedding)
+/// followed by pointwise layers: the <see cref="Baseline"/> preset.
+/// </param>
+public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int MlpDim, int Levels = 16, GeneratorTokenizer Tokenizer = GeneratorTokenizer.Strips, int Bins = 84, int MaxTimeTokens = 4096, double Dropout = 0.1, GeneratorPositions Positions = GeneratorPositions.Sliced, double InputGain = 100, bool HarmonicStacking = false, int BinsPerOctave = 12, bool Attention = true)
 {
     /// <summary>Frames per token (the ONNX contract's <see cref="GeneratorContract.TimePatch"/>).</summary>
     public const int TimePatch = GeneratorContract.TimePatch;
@@ -61,6 +66,23 @@ public sealed record GeneratorConfig(int EmbedDim, int Depth, int Heads, int Mlp
 
     /// <summary>Gets the demo preset: small enough to train for a useful result in minutes on 2 CPU cores.</summary>
     public static GeneratorConfig Demo { get; } = new(96, 4, 3, 384);
+
+    /// <summary>
+    /// Gets the baseline preset without attention: the demo's width and depth, every 4-frame strip of the log CQT
+    /// processed on its own (a per-frame convolutional network), the same head, trainer, export and sampling.
+    /// </summary>
+    public static GeneratorConfig Baseline { get; } = new(96, 4, 3, 384, Attention: false);
+
+    /// <summary>Gets a preset by name.</summary>
+    /// <param name="name">demo, tiny or baseline.</param>
+    /// <returns>The preset.</returns>
+    public static GeneratorConfig Named(string name) => name switch
+    {
+        "demo" => Demo,
+        "tiny" => Tiny,
+        "baseline" => Baseline,
+        _ => throw new ArgumentException($"Unknown generator preset '{name}': expected demo, tiny or baseline.", nameof(name)),
+    };
 
     /// <summary>
     /// Gets the bin shifts s of the stacked copies (copy i at bin b holds bin b + s[i]): { -1, 0, 1, log2 3, 2 } octaves

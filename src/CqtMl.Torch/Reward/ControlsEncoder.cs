@@ -91,8 +91,12 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
         Tensor centred = flux.Minus(flux.mean(new long[] { 2 }, keepdim: true));
         Tensor deviation = centred.square().mean(new long[] { 2 }, keepdim: true).sqrt().Plus(RewardConfig.OnsetEpsilon);
         Tensor strength = centred.div(deviation);
+
+        // Onsets: the strength's peaks above the threshold that are the largest within the neighbourhood; then whether one is near.
         int window = (2 * RewardConfig.OnsetNeighbourhood) + 1;
-        Tensor near = nn.functional.max_pool1d(strength, window, stride: 1, padding: RewardConfig.OnsetNeighbourhood);
+        Tensor peaks = strength.eq(nn.functional.max_pool1d(strength, window, stride: 1, padding: RewardConfig.OnsetNeighbourhood))
+            .logical_and(strength.gt(RewardConfig.OnsetThreshold)).to_type(ScalarType.Float32);
+        Tensor near = nn.functional.max_pool1d(peaks, window, stride: 1, padding: RewardConfig.OnsetNeighbourhood);
         Tensor anyChange = changed.amax(new long[] { 1 }, keepdim: true);
         return cat(new[] { strength, near, anyChange, anyChange.mul(near) }, 1);
     }

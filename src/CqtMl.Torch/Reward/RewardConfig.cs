@@ -29,10 +29,15 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     /// <summary>
     /// Fixed onset-timing features of each frame, so that whether the controls move with the music's attacks is close
     /// to linear in the features: the onset strength (spectral flux, the sum over bins of the log spectrum's rises,
-    /// standardised over the clip), its largest value within <see cref="OnsetNeighbourhood"/> frames either side,
-    /// whether any control changes at the frame (1 or 0), and that flag times the neighbourhood's onset strength.
+    /// standardised over the clip), whether an onset is within <see cref="OnsetNeighbourhood"/> frames (onsets: peaks
+    /// of the strength above <see cref="OnsetThreshold"/> that are the largest within that neighbourhood, the
+    /// project's onset detector, which the onset judge uses too), whether any control changes at the frame (1 or 0),
+    /// and the product of the last two.
     /// </summary>
     public const int OnsetFeatures = 4;
+
+    /// <summary>The standardised onset strength a peak must exceed to be an onset (the clip's mean plus half a standard deviation).</summary>
+    public const float OnsetThreshold = 0.5f;
 
     /// <summary>
     /// Frames either side of a frame whose onset strength counts as near it: 17 frames, 49 ms at the default 344.5
@@ -56,6 +61,9 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     /// <summary>Gets the demo preset: the demo generator's encoder, 2 controls blocks, 2 cross-attention blocks.</summary>
     public static RewardConfig Demo { get; } = new(GeneratorConfig.Demo, 2, 2);
 
+    /// <summary>Gets the baseline preset: the baseline generator's encoder (no self-attention; the controls encoder and the cross-attention keep theirs), 2 + 2 blocks.</summary>
+    public static RewardConfig Baseline { get; } = new(GeneratorConfig.Baseline, 2, 2);
+
     /// <summary>Gets the tiny preset: ViT-tiny's encoder, 4 controls blocks, 2 cross-attention blocks.</summary>
     public static RewardConfig Tiny { get; } = new(GeneratorConfig.Tiny, 4, 2);
 
@@ -63,17 +71,18 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     public int EmbedDim => Encoder.EmbedDim;
 
     /// <summary>Gets a preset by name.</summary>
-    /// <param name="name">demo or tiny.</param>
+    /// <param name="name">demo, tiny or baseline.</param>
     /// <returns>The preset.</returns>
     public static RewardConfig Named(string name) => name switch
     {
         "demo" => Demo,
         "tiny" => Tiny,
-        _ => throw new ArgumentException($"Unknown reward preset '{name}': expected demo or tiny.", nameof(name)),
+        "baseline" => Baseline,
+        _ => throw new ArgumentException($"Unknown reward preset '{name}': expected demo, tiny or baseline.", nameof(name)),
     };
 
     /// <summary>Gets the configuration of the controls encoder's blocks (the encoder's width, heads, MLP and dropout).</summary>
-    internal GeneratorConfig ControlBlocks => Encoder with { Depth = ControlDepth };
+    internal GeneratorConfig ControlBlocks => Encoder with { Depth = ControlDepth, Attention = true };
 
     /// <summary>Checks the configuration.</summary>
     public void Validate()

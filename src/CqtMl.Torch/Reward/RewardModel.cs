@@ -56,7 +56,7 @@ public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>
     /// Encodes CQTs once, for scoring several controls of the same clips (<see cref="Score"/>): the CQT encoder's
-    /// tokens <c>[B, F x Tt, D]</c> and the channel-mean log spectrum log(1 + gain x) <c>[B, bins, T]</c>.
+    /// tokens <c>[B, F x Tt, D]</c> and the log spectrum log(1 + gain x) of the channel-mean CQT <c>[B, bins, T]</c> (the judges' log spectrum).
     /// </summary>
     /// <param name="cqt">CQT magnitudes <c>[B, 2, bins, T]</c>.</param>
     /// <returns>The encoded clips.</returns>
@@ -65,7 +65,7 @@ public sealed class RewardModel : nn.Module<Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(cqt);
         using var scope = NewDisposeScope();
         Tensor tokens = cqt_encoder.Encode(cqt);
-        Tensor spectrum = cqt.Times(Config.Encoder.InputGain).log1p().mean(new long[] { 1 });
+        Tensor spectrum = cqt.mean(new long[] { 1 }).Times(Config.Encoder.InputGain).log1p();
         return (tokens.MoveToOuterDisposeScope(), spectrum.MoveToOuterDisposeScope());
     }
 

@@ -31,6 +31,7 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
             yield return new object[] { "patches", 2, 37, operators };
             yield return new object[] { "stacked", 2, 345, operators };
             yield return new object[] { "interpolated", 2, 345, operators };
+            yield return new object[] { "baseline", 2, 345, operators };
         }
 
         yield return new object[] { "tiny", 1, 7, GeneratorOperators.Standard };
@@ -48,6 +49,7 @@ public class GeneratorOnnxExporterTests(ITestOutputHelper output)
             "stacked" => GeneratorConfig.Demo with { HarmonicStacking = true, Depth = 1 },
             "patches" => GeneratorConfig.Demo with { Tokenizer = GeneratorTokenizer.Patches, Depth = 2 },
             "interpolated" => GeneratorConfig.Demo with { Positions = GeneratorPositions.Interpolated, MaxTimeTokens = 64, Depth = 1 },
+            "baseline" => GeneratorConfig.Baseline with { Depth = 2 },
             _ => GeneratorConfig.Demo,
         };
         torch.manual_seed(11);

@@ -22,13 +22,17 @@ public class PyTorchTwinTests : IDisposable
     [InlineData(2, 37, "sliced")]
     [InlineData(1, 1, "sliced")]
     [InlineData(1, 45, "interpolated")]
+    [InlineData(2, 37, "baseline")]
     public void PyTorchLoadsTheWeightsByNameAndComputesTheSameLogits(int batch, int frames, string positions)
     {
         Skip.If(PyTorchTwin.Python is null, PyTorchTwin.MissingReason);
         torch.manual_seed(5);
-        var config = positions == "interpolated"
-            ? GeneratorConfig.Demo with { Depth = 2, Positions = GeneratorPositions.Interpolated, MaxTimeTokens = 64 }
-            : GeneratorConfig.Demo with { Depth = 2 };
+        var config = positions switch
+        {
+            "interpolated" => GeneratorConfig.Demo with { Depth = 2, Positions = GeneratorPositions.Interpolated, MaxTimeTokens = 64 },
+            "baseline" => GeneratorConfig.Baseline with { Depth = 2 }, // no attention: the twin sees it from the weights
+            _ => GeneratorConfig.Demo with { Depth = 2 },
+        };
         using var model = new CqtVisionTransformer(config);
         model.eval();
         string weights = Path.Combine(_dir, "generator.safetensors");
@@ -38,7 +42,7 @@ public class PyTorchTwinTests : IDisposable
         float[] input = Enumerable.Range(0, batch * 2 * 84 * frames).Select(_ => (float)random.NextDouble()).ToArray();
         string inputPath = Path.Combine(_dir, "x.npy"), outputPath = Path.Combine(_dir, "logits.npy");
         NpyWriter.WriteAll(inputPath, input, batch, 2, 84, frames);
-        PyTorchTwin.Run("forward", "--weights", weights, "--input", inputPath, "--out", outputPath, "--positions", positions);
+        PyTorchTwin.Run("forward", "--weights", weights, "--input", inputPath, "--out", outputPath, "--positions", positions == "interpolated" ? "interpolated" : "sliced");
 
         var (shape, pytorch) = NpyReader.ReadAll(outputPath);
         Assert.Equal(new long[] { batch, 4, 16, frames }, shape);

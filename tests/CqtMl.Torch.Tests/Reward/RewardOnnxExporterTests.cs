@@ -20,12 +20,14 @@ public class RewardOnnxExporterTests(ITestOutputHelper output)
     [InlineData("demo", 1, 1378)]
     [InlineData("patches", 2, 37)]
     [InlineData("tiny", 2, 64)]
+    [InlineData("baseline", 2, 37)]
     public void OnnxMatchesTorchSharp(string preset, int batch, int frames)
     {
         RewardConfig config = preset switch
         {
             "tiny" => RewardConfig.Tiny with { Encoder = GeneratorConfig.Tiny with { Depth = 2 } },
             "patches" => RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Tokenizer = GeneratorTokenizer.Patches, Depth = 1 } },
+            "baseline" => RewardConfig.Baseline with { Encoder = GeneratorConfig.Baseline with { Depth = 1 } },
             _ => RewardConfig.Demo,
         };
         torch.manual_seed(5);
