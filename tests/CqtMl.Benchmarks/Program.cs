@@ -8,7 +8,7 @@ namespace CqtMl.Benchmarks;
 /// or <c>-- paired [rounds] [frames,...] [batches,...]</c> for <see cref="PairedGeneratorComparison"/>, or
 /// <c>-- int8 [model-dir audio...]</c> for <see cref="Int8Accuracy"/>, or <c>-- coherence generator.onnx audio...</c>
 /// for <see cref="CoherenceMeasurement"/>, or <c>-- reward-speed reward-dir [frames] [samples]</c> for
-/// <see cref="RewardScoringSpeed"/>.
+/// <see cref="RewardScoringSpeed"/>, or <c>-- policy-speed frames batch model.onnx ...</c> for <see cref="PolicySpeed"/>.
 /// </summary>
 public static class Program
 {
@@ -34,6 +34,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "reward-speed")
         {
             RewardScoringSpeed.Run(Console.Out, args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "policy-speed")
+        {
+            PolicySpeed.Run(Console.Out, args[1..]);
             return;
         }
 

@@ -5,7 +5,7 @@ using TorchSharp;
 
 namespace CqtMl.MLNet.Torch.Tests.Generation;
 
-/// <summary>A small random-weight generator exported to a temporary folder, with helpers shared by the tests.</summary>
+/// <summary>A small random-weight generator in a temporary generator folder (ONNX, int8 ONNX, safetensors), with helpers shared by the tests.</summary>
 public sealed class GeneratorFixture : IDisposable
 {
     public GeneratorFixture()
@@ -13,8 +13,8 @@ public sealed class GeneratorFixture : IDisposable
         Directory = System.IO.Directory.CreateTempSubdirectory("cqtml-mlgen-").FullName;
         torch.manual_seed(5);
         using var model = new CqtVisionTransformer(GeneratorConfig.Demo with { Depth = 2 });
-        ModelPath = Path.Combine(Directory, "generator.onnx");
-        File.WriteAllBytes(ModelPath, GeneratorOnnxExporter.Export(model, new CqtOptions(), "demo"));
+        GeneratorFolder.Write(Directory, model, new CqtOptions(), "demo");
+        ModelPath = Path.Combine(Directory, GeneratorFolder.OnnxFile);
     }
 
     public string Directory { get; }

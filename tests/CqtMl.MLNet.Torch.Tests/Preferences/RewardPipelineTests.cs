@@ -154,6 +154,36 @@ public class RewardPipelineTests(GeneratorFixture fixture) : IClassFixture<Gener
     }
 
     [Fact]
+    public void TrainDpoTunesTheGeneratorFromAnIDataViewOfComparisonsAndGeneratesWithIt()
+    {
+        (string data, string pairs) = LabelledComparisons();
+        IDataView comparisons = _ml.Data.LoadComparisons(pairs);
+        var trainer = _ml.Transforms.TrainDpo(new DpoGeneratorTrainer.Options
+        {
+            GeneratorDirectory = fixture.Directory,
+            DataRoot = data,
+            Training = new CqtMl.Torch.Dpo.DpoTrainingOptions { Epochs = 2, StepsPerEpoch = 2, BatchSize = 2, LearningRate = 1e-3, ValidationFraction = 0.4, Ties = TiePolicy.Half },
+        });
+        ControlGeneratorTransformer generator = trainer.Fit(comparisons);
+        Assert.Equal(2, trainer.History.Count);
+        Assert.NotNull(trainer.OnnxModel);
+        Assert.NotEqual(File.ReadAllBytes(fixture.ModelPath), trainer.OnnxModel);
+
+        // The returned transformer generates CQT rows exactly as the tuned model does.
+        var rows = new[] { new ScoringRow { Cqt = GeneratorFixture.Cqt(41, 9) } };
+        float[] controls = generator.Transform(_ml.Data.LoadFromEnumerable(rows)).GetColumn<float[]>("Controls").Single();
+        using var onnx = new OnnxControlGenerator(trainer.OnnxModel!);
+        Assert.Equal(onnx.Generate(rows[0].Cqt, 1, 41, new GenerationOptions()), controls);
+
+        var unlabelled = _ml.Transforms.TrainDpo(new DpoGeneratorTrainer.Options { GeneratorDirectory = fixture.Directory, DataRoot = data });
+        IDataView raw = _ml.Data.LoadComparisons(Path.Combine(fixture.Directory, "pairs.parquet"));
+        Assert.Contains("labelled", Assert.Throws<InvalidOperationException>(() => unlabelled.Fit(raw)).Message);
+        Assert.Throws<ArgumentException>(() => _ml.Transforms.TrainDpo(new DpoGeneratorTrainer.Options { DataRoot = data }));
+        var notAFolder = _ml.Transforms.TrainDpo(new DpoGeneratorTrainer.Options { GeneratorDirectory = data, DataRoot = data });
+        Assert.Throws<FileNotFoundException>(() => notAFolder.Fit(comparisons));
+    }
+
+    [Fact]
     public void BestOfNKeepsTheSampleTheRewardModelScoresHighestAndSavesAndRunsInAFreshProcess()
     {
         var rows = new[] { new ScoringRow { Cqt = GeneratorFixture.Cqt(45, 3) } };
