@@ -31,7 +31,6 @@ ONSET_EPSILON = 1e-6
 ONSET_THRESHOLD = 0.5
 FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES + ONSET_FEATURES
 FRAME_HEAD_HIDDEN = 64
-FRAME_HEAD_SCALE = 0.1
 
 
 def onset_timing(log_spectrum, changed):
@@ -82,7 +81,7 @@ class ControlsEncoder(nn.Module):
 
 
 class FrameRewardHead(nn.Module):
-    """Scores every frame's features with a small MLP and sums over the frames, times FRAME_HEAD_SCALE: [B, F, T] -> [B]."""
+    """Scores every frame's features with a small MLP and sums over the frames: [B, F, T] -> [B]."""
 
     def __init__(self, features, hidden):
         super().__init__()
@@ -90,7 +89,7 @@ class FrameRewardHead(nn.Module):
         self.fc2 = nn.Linear(hidden, 1)
 
     def forward(self, features):
-        return self.fc2(nn.functional.gelu(self.fc1(features.transpose(1, 2)))).squeeze(-1).sum(1) * FRAME_HEAD_SCALE
+        return self.fc2(nn.functional.gelu(self.fc1(features.transpose(1, 2)))).squeeze(-1).sum(1)
 
 
 class CrossAttentionBlock(nn.Module):

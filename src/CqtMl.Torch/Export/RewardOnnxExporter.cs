@@ -76,12 +76,12 @@ public static class RewardOnnxExporter
         string pooled = g.Node("ReduceMean", new[] { graph.LayerNorm(tokens, "norm.") }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string reward = g.Node("Reshape", new[] { GeneratorOnnxExporter.Linear(g, pooled, weights["head.weight"], weights["head.bias"]), g.Constant(new long[] { -1 }, 1) });
 
-        // The frame head: an MLP scores every frame's features, summed over the frames and scaled.
+        // The frame head: an MLP scores every frame's features, summed over the frames.
         string frames = g.Node("Transpose", new[] { features }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         string hidden = graph.Gelu(GeneratorOnnxExporter.Linear(g, frames, weights["frame_head.fc1.weight"], weights["frame_head.fc1.bias"]));
         string frameScores = GeneratorOnnxExporter.Linear(g, hidden, weights["frame_head.fc2.weight"], weights["frame_head.fc2.bias"]);
         string frameSum = g.Node("ReduceSum", new[] { frameScores, g.Constant(new long[] { 1, 2 }, 2) }, attributes: OnnxAttribute.Int("keepdims", 0));
-        reward = g.Node("Add", new[] { reward, g.Node("Mul", new[] { frameSum, g.Constant(new[] { (float)RewardConfig.FrameHeadScale }, 1) }) });
+        reward = g.Node("Add", new[] { reward, frameSum });
         g.Output(RewardContract.RewardOutput, reward, OnnxGraph.Float, "batch");
 
         Dictionary<string, string> metadata = CqtMetadata.Write(cqt);

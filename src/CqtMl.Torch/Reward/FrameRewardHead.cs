@@ -6,11 +6,11 @@ namespace CqtMl.Torch.Reward;
 
 /// <summary>
 /// The frame head: a small MLP (<c>fc1</c>, exact GELU, <c>fc2</c>) scores each frame's features (levels, changes,
-/// spectrum and onset timing) on its own, and the scores are summed over the frames, times
-/// <see cref="RewardConfig.FrameHeadScale"/>. Many musical preferences add up over time (a change on a beat, a level
+/// spectrum and onset timing) on its own, and the scores are summed over the frames. Many musical preferences add up over time (a change on a beat, a level
 /// that fits its register's loudness, a needless flicker); this term gives the model that sum directly, where the
 /// pooled, normalised tokens of the attention path see it only indirectly. A sum, not a mean: one event moves the
-/// reward by the same amount in a clip of any length, so the weights need not grow with the clip to count events.
+/// reward by the same amount in a clip of any length, so the weights need not grow with the clip to count events. The
+/// output layer starts at zero, so the sum over thousands of frames adds no noise at the start of training.
 /// </summary>
 internal sealed class FrameRewardHead : nn.Module<Tensor, Tensor>
 {
@@ -22,16 +22,22 @@ internal sealed class FrameRewardHead : nn.Module<Tensor, Tensor>
     {
         fc1 = nn.Linear(features, hidden, hasBias: true);
         fc2 = nn.Linear(hidden, 1, hasBias: true);
+        using (no_grad())
+        {
+            fc2.weight!.zero_();
+            fc2.bias!.zero_();
+        }
+
         RegisterComponents();
     }
 
     /// <summary>Scores the frames and sums.</summary>
     /// <param name="features">Per-frame features <c>[B, F, T]</c>.</param>
-    /// <returns>The scaled sum of the frame scores <c>[B]</c>.</returns>
+    /// <returns>The sum of the frame scores <c>[B]</c>.</returns>
     public override Tensor forward(Tensor features)
     {
         using var scope = NewDisposeScope();
         Tensor scores = fc2.forward(nn.functional.gelu(fc1.forward(features.transpose(1, 2))));
-        return scores.squeeze(-1).sum(new long[] { 1 }).Times(RewardConfig.FrameHeadScale).MoveToOuterDisposeScope();
+        return scores.squeeze(-1).sum(new long[] { 1 }).MoveToOuterDisposeScope();
     }
 }

@@ -52,9 +52,6 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     /// <summary>Hidden units of the frame head (<see cref="FrameRewardHead"/>).</summary>
     public const int FrameHeadHidden = 64;
 
-    /// <summary>The factor of the frame head's sum over the frames: small enough that a random start adds little noise over a few thousand frames.</summary>
-    public const double FrameHeadScale = 0.1;
-
     /// <summary>Values per frame the controls encoder embeds: control, spectrum and onset-timing features.</summary>
     public const int FrameFeatures = ControlFeatures + SpectrumFeatures + OnsetFeatures;
 

@@ -30,8 +30,7 @@ public class RewardOnnxExporterTests(ITestOutputHelper output)
             "baseline" => RewardConfig.Baseline with { Encoder = GeneratorConfig.Baseline with { Depth = 1 } },
             _ => RewardConfig.Demo,
         };
-        torch.manual_seed(5);
-        using var model = new RewardModel(config);
+        using var model = RewardModels.Random(config, 5);
         model.eval();
         using var cqt = rand(batch, 2, 84, frames) * 3;
         using var controls = randint(0, 16, new long[] { batch, 4, frames }).to_type(ScalarType.Float32) / 15;
@@ -53,8 +52,7 @@ public class RewardOnnxExporterTests(ITestOutputHelper output)
     [Fact]
     public void ScoringSamplesOfOneClipMatchesScoringRows()
     {
-        torch.manual_seed(6);
-        using var model = new RewardModel(RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 });
+        using var model = RewardModels.Random(RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 }, 6);
         using var onnx = new OnnxRewardModel(RewardOnnxExporter.Export(model, new CqtOptions(), "demo"));
         const int Frames = 50, Samples = 5;
         float[] cqt = Enumerable.Range(0, 2 * 84 * Frames).Select(i => (float)((i * 37 % 101) / 50.0)).ToArray();

@@ -24,8 +24,7 @@ public class RewardPyTorchTwinTests : IDisposable
     public void PyTorchLoadsTheWeightsByNameAndComputesTheSameRewards(int batch, int frames)
     {
         Skip.If(PyTorchTwin.Python is null, PyTorchTwin.MissingReason);
-        torch.manual_seed(9);
-        using var model = new RewardModel(RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 2 } });
+        using var model = RewardModels.Random(RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 2 } }, 9);
         model.eval();
         string weights = Path.Combine(_dir, "reward.safetensors");
         RewardWeights.SaveSafetensors(model, weights);
