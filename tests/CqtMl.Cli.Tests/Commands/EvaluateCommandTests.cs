@@ -97,5 +97,17 @@ public class EvaluateCommandTests : IDisposable
         (code, _, err) = Cli.Run("evaluate", "--data", _data.Data, "--judge", "onset", "--a", _data.Generator, "--b", _data.Generator, "--temperature", "0");
         Assert.Equal(2, code);
         Assert.Contains("--temperature", err);
+
+        // A reward model whose inputs do not match the generator's (another CQT).
+        torch.manual_seed(2);
+        string otherReward = _data.PathOf("reward-hop128.onnx");
+        using (var reward = new CqtMl.Torch.Reward.RewardModel(CqtMl.Torch.Reward.RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 }))
+        {
+            File.WriteAllBytes(otherReward, RewardOnnxExporter.Export(reward, new CqtOptions { HopLength = 128 }, "demo"));
+        }
+
+        (code, _, err) = Cli.Run("evaluate", "--data", _data.Data, "--judge", "onset", "--a", _data.Generator, "--b", _data.Generator, "--best-of-b", "2", "--reward-b", otherReward);
+        Assert.Equal(2, code);
+        Assert.Contains("another CQT", err);
     }
 }
