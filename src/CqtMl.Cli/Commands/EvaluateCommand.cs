@@ -23,8 +23,8 @@ internal static class EvaluateCommand
         var b = new Option<string?>("--b") { Description = "Policy B, whose win rate is printed." };
         var bestOfA = new Option<int>("--best-of-a") { CustomParser = CliNumbers.ParseInt, Description = "Policy A keeps the best of N samples by --reward-a.", DefaultValueFactory = _ => 1 };
         var rewardA = new Option<string?>("--reward-a") { Description = "Reward model (reward.onnx) for --best-of-a." };
-        var bestOfB = new Option<int>("--best-of-b") { CustomParser = CliNumbers.ParseInt, Description = "Policy B keeps the best of N samples by --reward-b.", DefaultValueFactory = _ => 1 };
-        var rewardB = new Option<string?>("--reward-b") { Description = "Reward model (reward.onnx) for --best-of-b." };
+        var bestOfB = new Option<int>("--best-of-b", "--best-of") { CustomParser = CliNumbers.ParseInt, Description = "Policy B keeps the best of N samples by --reward-b (--best-of: the same).", DefaultValueFactory = _ => 1 };
+        var rewardB = new Option<string?>("--reward-b", "--reward") { Description = "Reward model (reward.onnx) for --best-of-b (--reward: the same)." };
         var clips = new Option<int>("--clips") { CustomParser = CliNumbers.ParseInt, Description = "Clips to compare on (one pair each).", DefaultValueFactory = _ => defaults.Clips };
         var clipSeconds = new Option<double>("--clip-seconds") { CustomParser = CliNumbers.ParseDouble, Description = "Clip length in seconds.", DefaultValueFactory = _ => defaults.ClipSeconds };
         var temperature = new Option<double>("--temperature") { CustomParser = CliNumbers.ParseDouble, Description = "Sampling temperature of both generators.", DefaultValueFactory = _ => defaults.Temperature };

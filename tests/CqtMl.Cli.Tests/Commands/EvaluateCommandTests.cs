@@ -81,7 +81,7 @@ public class EvaluateCommandTests : IDisposable
     [Fact]
     public void BestOfNRunsOnEitherSideAndUsageErrorsNameTheFlag()
     {
-        var (code, stdout, err) = Cli.Run("evaluate", "--data", _data.Data, "--judge", "onset", "--a", _data.Generator, "--b", _data.Generator, "--best-of-b", "3", "--reward-b", _data.Reward, "--clips", "2", "--clip-seconds", "1");
+        var (code, stdout, err) = Cli.Run("evaluate", "--data", _data.Data, "--judge", "onset", "--a", _data.Generator, "--b", _data.Generator, "--best-of", "3", "--reward", _data.Reward, "--clips", "2", "--clip-seconds", "1");
         Assert.True(code == 0, err);
         Assert.Equal(2, Parse(stdout).Clips);
 
