@@ -5,8 +5,15 @@ namespace CqtMl.Torch.Dpo;
 /// <summary>Options of DPO fine-tuning. Defaults suit the demo preset on a CPU; the CLI takes its defaults from here.</summary>
 public sealed record DpoTrainingOptions
 {
-    /// <summary>The default beta.</summary>
-    public const double DefaultBeta = 0.1;
+    /// <summary>
+    /// The default beta, 0.01: a tenth of TRL's 0.1, because a sample's log-probability sums over 4 controls x T frames
+    /// (4,136 terms for a 3 s clip) where a language model's sums over a few hundred tokens, so the log-likelihood ratios
+    /// are tens of nats; with 0.1 the sigmoid saturates on noise (measured in docs/benchmarks.md).
+    /// </summary>
+    public const double DefaultBeta = 0.01;
+
+    /// <summary>The default peak learning rate (measured in docs/benchmarks.md).</summary>
+    public const double DefaultLearningRate = 2e-4;
 
     /// <summary>The default number of epochs.</summary>
     public const int DefaultEpochs = 4;
@@ -14,7 +21,7 @@ public sealed record DpoTrainingOptions
     /// <summary>
     /// Gets beta, the strength of the tie to the reference: the implicit reward is beta times the log-likelihood ratio,
     /// so a small beta lets the policy move far from the starting generator before the loss is satisfied, a large one
-    /// keeps it close. Default <see cref="DefaultBeta"/> (TRL's).
+    /// keeps it close. Default <see cref="DefaultBeta"/>.
     /// </summary>
     public double Beta { get; init; } = DefaultBeta;
 
@@ -27,8 +34,8 @@ public sealed record DpoTrainingOptions
     /// <summary>Gets the pairs per optimisation step (all from clips of the same length). Default 8.</summary>
     public int BatchSize { get; init; } = 8;
 
-    /// <summary>Gets the peak learning rate of AdamW. Default 5e-5.</summary>
-    public double LearningRate { get; init; } = 5e-5;
+    /// <summary>Gets the peak learning rate of AdamW. Default <see cref="DefaultLearningRate"/>.</summary>
+    public double LearningRate { get; init; } = DefaultLearningRate;
 
     /// <summary>Gets AdamW's weight decay. Default 0.</summary>
     public double WeightDecay { get; init; }
