@@ -90,7 +90,8 @@ public sealed class OnnxControlGenerator : IDisposable
             throw new ArgumentException("The CQT contains NaN or infinite values.", nameof(cqt));
         }
 
-        if (options.Mode == GenerationMode.Stochastic && options.Dropout > 0 && !_session.InputMetadata.ContainsKey(GeneratorContract.DropoutMaskInput))
+        // An optional input (one with a default) is listed among the overridable initializers, not the inputs.
+        if (options.Mode == GenerationMode.Stochastic && options.Dropout > 0 && !_session.InputMetadata.ContainsKey(GeneratorContract.DropoutMaskInput) && !_session.OverridableInitializerMetadata.ContainsKey(GeneratorContract.DropoutMaskInput))
         {
             throw new ArgumentException($"{_source}: this generator has no network to drop units from (a rule-based model?); sample it without dropout.", nameof(options));
         }
