@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CqtMl.Audio.IO;
 using CqtMl.Onnx.Generation;
+using CqtMl.Preferences.Policies;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -41,6 +42,26 @@ public class ControlGeneratorEstimatorTests(GeneratorFixture fixture) : IClassFi
         {
             int perSample = controls[0].Length / samples;
             Assert.NotEqual(controls[0][..perSample], controls[0][perSample..(2 * perSample)]);
+        }
+    }
+
+    [Theory]
+    [InlineData(GenerationMode.Deterministic, 1.0)]
+    [InlineData(GenerationMode.Stochastic, 1.2)]
+    public void TheRuleBasedBaselineRunsInThePipelineLikeAGenerator(GenerationMode mode, double temperature)
+    {
+        var rules = new[] { new RegisterRule(0.3, 0.05), new RegisterRule(0.35, 0.05), new RegisterRule(0.4, 0.1), new RegisterRule(0.3, 0.05) };
+        byte[] model = RegisterRules.Export(rules, new CqtMl.Audio.Cqt.CqtOptions());
+        var rows = new[] { new CqtRow { Cqt = GeneratorFixture.Cqt(37, 1) }, new CqtRow { Cqt = GeneratorFixture.Cqt(60, 2) } };
+        IDataView data = _ml.Data.LoadFromEnumerable(rows);
+        var options = new ControlGeneratorEstimator.Options { Mode = mode, Temperature = temperature, SampleCount = 2, Seed = 5 };
+        float[][] controls = _ml.Transforms.GenerateControls(options, model).Fit(data).Transform(data).GetColumn<float[]>("Controls").ToArray();
+
+        using var scorer = new OnnxControlGenerator(model, source: "rules");
+        var generation = new GenerationOptions { Mode = mode, Temperature = temperature, SampleCount = 2, Seed = 5 };
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(scorer.Generate(rows[i].Cqt, 1, rows[i].Cqt.Length / (2 * 84), generation), controls[i]);
         }
     }
 
