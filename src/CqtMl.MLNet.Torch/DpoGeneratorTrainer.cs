@@ -47,11 +47,7 @@ public sealed class DpoGeneratorTrainer : IEstimator<ControlGeneratorTransformer
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = new MLContext();
-        List<ComparisonRow> rows = context.Data.CreateEnumerable<ComparisonRecord>(input, reuseRowObject: false).Select(r => r.ToRow()).ToList();
-        foreach (ComparisonRow row in rows)
-        {
-            ComparisonFile.Check("the comparisons", row);
-        }
+        List<ComparisonRow> rows = ComparisonRecord.ReadRows(input);
 
         using CqtVisionTransformer reference = GeneratorFolder.Load(Opts.GeneratorDirectory, out GeneratorFolderInfo start);
         CqtOptions cqt = ComparisonClips.SharedOptions("the comparisons", rows);
@@ -81,16 +77,7 @@ public sealed class DpoGeneratorTrainer : IEstimator<ControlGeneratorTransformer
     /// <inheritdoc/>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        foreach (string name in new[] { nameof(ComparisonRecord.AControls), nameof(ComparisonRecord.BControls) })
-        {
-            SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == name);
-            if (column.Name is null || column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
-            {
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{name}' must exist and be a vector of Single (load comparisons with LoadComparisons).");
-            }
-        }
-
+        ComparisonRecord.CheckControlsColumns(inputSchema);
         return inputSchema;
     }
 

@@ -46,11 +46,7 @@ public sealed class RewardModelTrainer : IEstimator<RewardScoringTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var context = new MLContext();
-        List<ComparisonRow> rows = context.Data.CreateEnumerable<ComparisonRecord>(input, reuseRowObject: false).Select(r => r.ToRow()).ToList();
-        foreach (ComparisonRow row in rows)
-        {
-            ComparisonFile.Check("the comparisons", row);
-        }
+        List<ComparisonRow> rows = ComparisonRecord.ReadRows(input);
 
         List<RewardExample> examples = RewardExamples.FromRows(rows, new ComparisonClips(Opts.DataRoot, "the comparisons"), out _);
         if (examples.Count == 0)
@@ -82,16 +78,7 @@ public sealed class RewardModelTrainer : IEstimator<RewardScoringTransformer>
     /// <inheritdoc/>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        foreach (string name in new[] { nameof(ComparisonRecord.AControls), nameof(ComparisonRecord.BControls) })
-        {
-            SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == name);
-            if (column.Name is null || column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
-            {
-                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{name}' must exist and be a vector of Single (load comparisons with LoadComparisons).");
-            }
-        }
-
+        ComparisonRecord.CheckControlsColumns(inputSchema);
         return inputSchema;
     }
 

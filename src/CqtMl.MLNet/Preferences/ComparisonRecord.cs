@@ -1,4 +1,6 @@
 using CqtMl.Preferences.Comparisons;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace CqtMl.MLNet;
 
@@ -108,4 +110,35 @@ public sealed class ComparisonRecord
         BSeed = BSeed, BTemperature = BTemperature, BDropout = BDropout, BCoherence = BCoherence, BControls = BControls,
         Label = Label.Length == 0 ? null : Label, Judge = Judge.Length == 0 ? null : Judge, LabelledAt = LabelledAt == DateTime.MinValue ? null : LabelledAt,
     };
+
+    /// <summary>Reads every comparison of a view (as <c>LoadComparisons</c> gives it) and checks each row (<see cref="ComparisonFile.Check"/>).</summary>
+    /// <param name="input">The comparisons.</param>
+    /// <returns>The rows.</returns>
+    internal static List<ComparisonRow> ReadRows(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        List<ComparisonRow> rows = new MLContext().Data.CreateEnumerable<ComparisonRecord>(input, reuseRowObject: false).Select(r => r.ToRow()).ToList();
+        foreach (ComparisonRow row in rows)
+        {
+            ComparisonFile.Check("the comparisons", row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Checks that a schema has the two controls columns as vectors of Single (what trainers on comparisons read).</summary>
+    /// <param name="inputSchema">The schema.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A controls column is missing or of another type.</exception>
+    internal static void CheckControlsColumns(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        foreach (string name in new[] { nameof(AControls), nameof(BControls) })
+        {
+            SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == name);
+            if (column.Name is null || column.Kind == SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{name}' must exist and be a vector of Single (load comparisons with LoadComparisons).");
+            }
+        }
+    }
 }
