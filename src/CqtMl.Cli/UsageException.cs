@@ -19,4 +19,21 @@ internal sealed class UsageException(string message, Exception? inner = null) : 
         string reason = error.Message.Split(" (Parameter", 2)[0].Split('\n')[0];
         return new UsageException($"{option}: {reason}", error);
     }
+
+    /// <summary>Runs an Options class's validation; its error becomes a usage error naming the flag (<see cref="ForOption"/>).</summary>
+    /// <param name="validate">The validation, for example <c>options.Validate</c>.</param>
+    /// <param name="flags">Property name to option.</param>
+    /// <param name="fallback">What to name when the property has no option.</param>
+    public static void Validate(Action validate, IReadOnlyDictionary<string, Option> flags, string fallback)
+    {
+        ArgumentNullException.ThrowIfNull(validate);
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw ForOption(e, flags, fallback);
+        }
+    }
 }

@@ -48,14 +48,7 @@ internal static class CompareCommand
                 Coherence = parse.GetValue(coherence),
                 Seed = parse.GetValue(seed),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw UsageException.ForOption(e, flags, "comparison options");
-            }
+            UsageException.Validate(options.Validate, flags, "comparison options");
 
             string outPath = parse.GetRequiredValue(output);
             var clock = Stopwatch.StartNew();

@@ -62,14 +62,7 @@ internal static class EvaluateCommand
                 Coherence = parse.GetValue(coherence),
                 Seed = parse.GetValue(seed),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw UsageException.ForOption(e, flags, "evaluation options");
-            }
+            UsageException.Validate(options.Validate, flags, "evaluation options");
 
             string root = parse.GetValue(data) ?? throw new UsageException("--data is required (or --labels)");
             string aPath = parse.GetValue(a) ?? throw new UsageException("--a is required (or --labels)");

@@ -68,14 +68,7 @@ internal static class GenerateCommand
                 Dropout = parse.GetValue(dropout),
                 Coherence = parse.GetValue(coherence),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw UsageException.ForOption(e, flags, "generation options");
-            }
+            UsageException.Validate(options.Validate, flags, "generation options");
 
             string audioPath = parse.GetRequiredValue(input), outPath = parse.GetRequiredValue(output);
             string? pngPath = parse.GetValue(png);

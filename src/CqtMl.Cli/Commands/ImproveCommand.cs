@@ -56,11 +56,11 @@ internal static class ImproveCommand
                 Dpo = defaults.Dpo with { Epochs = parse.GetValue(dpoEpochs), Beta = parse.GetValue(beta), Seed = (int)(baseSeed % int.MaxValue) },
                 Evaluation = defaults.Evaluation with { Clips = parse.GetValue(evalClips), ClipSeconds = parse.GetValue(clipSeconds), Seed = defaults.Evaluation.Seed + baseSeed },
             };
-            Check(options.Comparison.Validate, new() { [nameof(ComparisonDatasetOptions.Clips)] = clips, [nameof(ComparisonDatasetOptions.PairsPerClip)] = pairsPerClip, [nameof(ComparisonDatasetOptions.ClipSeconds)] = clipSeconds });
-            Check(options.Reward.Validate, new() { [nameof(RewardTrainingOptions.Epochs)] = rewardEpochs });
-            Check(options.Dpo.Validate, new() { [nameof(DpoTrainingOptions.Epochs)] = dpoEpochs, [nameof(DpoTrainingOptions.Beta)] = beta });
-            Check(options.Evaluation.Validate, new() { [nameof(EvaluationOptions.Clips)] = evalClips, [nameof(EvaluationOptions.ClipSeconds)] = clipSeconds });
-            Check(options.Validate, new() { [nameof(ImprovementOptions.Rounds)] = rounds });
+            UsageException.Validate(options.Comparison.Validate, new Dictionary<string, Option> { [nameof(ComparisonDatasetOptions.Clips)] = clips, [nameof(ComparisonDatasetOptions.PairsPerClip)] = pairsPerClip, [nameof(ComparisonDatasetOptions.ClipSeconds)] = clipSeconds }, "improvement options");
+            UsageException.Validate(options.Reward.Validate, new Dictionary<string, Option> { [nameof(RewardTrainingOptions.Epochs)] = rewardEpochs }, "improvement options");
+            UsageException.Validate(options.Dpo.Validate, new Dictionary<string, Option> { [nameof(DpoTrainingOptions.Epochs)] = dpoEpochs, [nameof(DpoTrainingOptions.Beta)] = beta }, "improvement options");
+            UsageException.Validate(options.Evaluation.Validate, new Dictionary<string, Option> { [nameof(EvaluationOptions.Clips)] = evalClips, [nameof(EvaluationOptions.ClipSeconds)] = clipSeconds }, "improvement options");
+            UsageException.Validate(options.Validate, new Dictionary<string, Option> { [nameof(ImprovementOptions.Rounds)] = rounds }, "improvement options");
 
             IPreferenceJudge chosen;
             try
@@ -75,19 +75,6 @@ internal static class ImproveCommand
             return Task.FromResult(Run(parse.GetRequiredValue(data), parse.GetRequiredValue(generator), chosen, parse.GetRequiredValue(output), options, stdout, cancellation));
         });
         return command;
-    }
-
-    /// <summary>Runs one part's validation; an error names the flag that set the property.</summary>
-    private static void Check(Action validate, Dictionary<string, Option> flags)
-    {
-        try
-        {
-            validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw UsageException.ForOption(e, flags, "improvement options");
-        }
     }
 
     private static int Run(string dataRoot, string startDir, IPreferenceJudge judge, string outDir, ImprovementOptions options, TextWriter stdout, CancellationToken cancellation)

@@ -66,14 +66,7 @@ internal static class TrainDpoCommand
                 Ties = parse.GetValue(ties) == "half" ? TiePolicy.Half : TiePolicy.Skip,
                 CheckpointPath = Path.Combine(parse.GetRequiredValue(output), "checkpoint.bin"),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw UsageException.ForOption(e, flags, "training options");
-            }
+            UsageException.Validate(options.Validate, flags, "training options");
 
             var run = new DpoRun(parse.GetRequiredValue(generator), parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(registerData), parse.GetValue(resume), parse.GetValue(timings));
             return Task.FromResult(Run(run, options, stdout, cancellation));

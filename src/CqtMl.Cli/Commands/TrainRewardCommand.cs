@@ -69,14 +69,7 @@ internal static class TrainRewardCommand
                 Ties = parse.GetValue(ties) == "skip" ? TiePolicy.Skip : TiePolicy.Half,
                 CheckpointPath = Path.Combine(parse.GetRequiredValue(output), "checkpoint.bin"),
             };
-            try
-            {
-                options.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw UsageException.ForOption(e, flags, "training options");
-            }
+            UsageException.Validate(options.Validate, flags, "training options");
 
             if (parse.GetValue(trainingPairs) is < 1)
             {
