@@ -243,17 +243,7 @@ public static class DpoTrainer
     private static void Check(DpoExample example, GeneratorConfig config)
     {
         RewardExample pair = example.Pair;
-        int bins = config.Bins;
-        if (pair.Frames < 1 || pair.Cqt.Length != 2L * bins * pair.Frames || pair.A.Length != 4L * pair.Frames || pair.B.Length != 4L * pair.Frames)
-        {
-            throw new ArgumentException($"Pair of clip {pair.Clip}: {pair.Cqt.Length} CQT values and {pair.A.Length} / {pair.B.Length} control values for {pair.Frames} frames (the generator expects 2 x {bins} x frames and 4 x frames).");
-        }
-
-        if (pair.Target is not (0f or 0.5f or 1f))
-        {
-            throw new ArgumentException($"Pair of clip {pair.Clip}: target {pair.Target} is not 0, 0.5 or 1.");
-        }
-
+        RewardTrainer.Check(pair, config.Bins);
         if (!(example.ATemperature > 0) || !(example.BTemperature > 0) || float.IsInfinity(example.ATemperature) || float.IsInfinity(example.BTemperature))
         {
             throw new ArgumentException($"Pair of clip {pair.Clip}: temperatures {example.ATemperature} / {example.BTemperature} must be positive and finite (deterministic samples have no likelihood to optimise).");

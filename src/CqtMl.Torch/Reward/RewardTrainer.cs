@@ -200,7 +200,8 @@ public static class RewardTrainer
     /// <summary>Whether rewards <paramref name="a"/> and <paramref name="b"/> order a strict pair (target 1 or 0) as its label does.</summary>
     private static bool RanksRight(float target, float a, float b) => target == 1 ? a > b : b > a;
 
-    private static void Check(RewardExample example, int bins)
+    /// <summary>Checks a pair's sizes (CQT and both controls for its frames) and target; the message names the clip.</summary>
+    internal static void Check(RewardExample example, int bins)
     {
         if (example.Frames < 1 || example.Cqt.Length != 2L * bins * example.Frames || example.A.Length != 4L * example.Frames || example.B.Length != 4L * example.Frames)
         {
