@@ -63,7 +63,7 @@ public sealed class DpoGeneratorTrainer : IEstimator<ControlGeneratorTransformer
         }
 
         (List<DpoExample> training, List<DpoExample> validation) = RewardExamples.SplitByClip(examples, e => e.Clip, Opts.Training.ValidationFraction, Opts.Training.Seed);
-        using CqtVisionTransformer policy = GeneratorFolder.Load(Opts.GeneratorDirectory, out _);
+        using CqtVisionTransformer policy = GeneratorFolder.Load(start);
         History = DpoTrainer.Train(policy, reference, training, validation, Opts.Training, Opts.Progress);
         OnnxModel = GeneratorOnnxExporter.Export(policy, start.Cqt, start.Preset);
 

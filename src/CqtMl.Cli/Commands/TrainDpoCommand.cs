@@ -100,7 +100,7 @@ internal static class TrainDpoCommand
         int ties = examples.Count(e => e.Target == 0.5f);
         stdout.WriteLine($"cqtml train-dpo: {examples.Count} labelled pairs ({ties} ties, {unlabelled} unlabelled rows left out); {training.Count} training pairs from {training.Select(e => e.Clip).Distinct().Count()} clips, {validation.Count} validation pairs from {validation.Select(e => e.Clip).Distinct().Count()} other clips; beta {options.Beta.ToString(CultureInfo.InvariantCulture)}; {TorchRuntime.Describe()}");
 
-        using CqtVisionTransformer policy = GeneratorFolder.Load(run.GeneratorDir, out _);
+        using CqtVisionTransformer policy = GeneratorFolder.Load(start);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var progress = new ConsoleProgress(stdout);
         IReadOnlyList<DpoProgress> history;

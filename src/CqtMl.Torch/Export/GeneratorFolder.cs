@@ -90,6 +90,15 @@ public static class GeneratorFolder
     public static CqtVisionTransformer Load(string directory, out GeneratorFolderInfo info)
     {
         info = Read(directory);
+        return Load(info);
+    }
+
+    /// <summary>Builds a generator from a folder already read (<see cref="Read"/>) and loads its weights: a second copy without reading the metadata again.</summary>
+    /// <param name="info">The folder's description.</param>
+    /// <returns>The generator (CPU, evaluation mode).</returns>
+    public static CqtVisionTransformer Load(GeneratorFolderInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
         var model = new CqtVisionTransformer(info.Config);
         try
         {
