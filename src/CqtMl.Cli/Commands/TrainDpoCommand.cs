@@ -185,25 +185,19 @@ internal static class TrainDpoCommand
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<DpoProgress>
     {
-        private readonly System.Diagnostics.Stopwatch _clock = new();
-        private int _timedSteps;
+        private readonly StepClock _steps = new();
 
-        public double SecondsPerStep => _timedSteps > 0 ? _clock.Elapsed.TotalSeconds / _timedSteps : double.NaN;
+        public double SecondsPerStep => _steps.SecondsPerStep;
 
         public void Report(DpoProgress value)
         {
             if (!value.EndOfEpoch)
             {
-                if (_clock.IsRunning)
-                {
-                    _timedSteps++;
-                }
-
-                _clock.Start();
+                _steps.StepDone();
                 return;
             }
 
-            _clock.Stop();
+            _steps.Pause();
             DpoEvaluation v = value.Validation!;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, margin {value.Margin:F3}, accuracy {value.Accuracy:P1}; held out: loss {v.Loss:F4}, margin {v.Margin:F3}, accuracy {v.Accuracy:P1}"));
         }

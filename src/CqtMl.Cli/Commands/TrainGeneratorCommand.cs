@@ -185,27 +185,20 @@ internal static class TrainGeneratorCommand
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {
-        private readonly System.Diagnostics.Stopwatch _clock = new();
-        private int _timedSteps;
+        private readonly StepClock _steps = new();
 
         /// <summary>Gets the mean wall time of the steps after the first (which pays for warm-up), or NaN.</summary>
-        public double SecondsPerStep => _timedSteps > 0 ? _clock.Elapsed.TotalSeconds / _timedSteps : double.NaN;
+        public double SecondsPerStep => _steps.SecondsPerStep;
 
         public void Report(TrainingProgress value)
         {
             if (value.ValidationF1 is null)
             {
-                // Time from the end of the first step to the end of the last; epoch-end evaluation is not a step.
-                if (_clock.IsRunning)
-                {
-                    _timedSteps++;
-                }
-
-                _clock.Start();
+                _steps.StepDone();
             }
             else
             {
-                _clock.Stop();
+                _steps.Pause();
             }
 
             if (value.ValidationF1 is double f1)

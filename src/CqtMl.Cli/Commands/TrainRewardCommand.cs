@@ -182,25 +182,19 @@ internal static class TrainRewardCommand
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<RewardTrainingProgress>
     {
-        private readonly System.Diagnostics.Stopwatch _clock = new();
-        private int _timedSteps;
+        private readonly StepClock _steps = new();
 
-        public double SecondsPerStep => _timedSteps > 0 ? _clock.Elapsed.TotalSeconds / _timedSteps : double.NaN;
+        public double SecondsPerStep => _steps.SecondsPerStep;
 
         public void Report(RewardTrainingProgress value)
         {
             if (!value.EndOfEpoch)
             {
-                if (_clock.IsRunning)
-                {
-                    _timedSteps++;
-                }
-
-                _clock.Start();
+                _steps.StepDone();
                 return;
             }
 
-            _clock.Stop();
+            _steps.Pause();
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, training accuracy {value.TrainingAccuracy:P1}, validation accuracy {value.ValidationAccuracy:P1}"));
         }
     }
