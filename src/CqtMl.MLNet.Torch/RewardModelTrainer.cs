@@ -56,7 +56,7 @@ public sealed class RewardModelTrainer : IEstimator<RewardScoringTransformer>
 
         CqtOptions cqt = ComparisonClips.OptionsOf(rows[0]);
         (List<RewardExample> training, List<RewardExample> validation) = RewardExamples.SplitByClip(examples, Opts.Training.ValidationFraction, Opts.Training.Seed);
-        RewardConfig config = Opts.Model with { Encoder = Opts.Model.Encoder with { Bins = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave } };
+        RewardConfig config = Opts.Model with { Encoder = Opts.Model.Encoder with { Bins = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave }, Fmin = cqt.FMin };
         torch.manual_seed(Opts.Training.Seed);
         using var model = new RewardModel(config);
         if (Opts.InitFrom is string generator)

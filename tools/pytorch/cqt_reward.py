@@ -29,7 +29,10 @@ ONSET_FEATURES = 4
 ONSET_NEIGHBOURHOOD = 17
 ONSET_EPSILON = 1e-6
 ONSET_THRESHOLD = 0.5
-FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES + ONSET_FEATURES
+REGISTER_FEATURES = CONTROLS
+REGISTER_FULL_SCALE = 5.0
+C1 = 32.70319566257483
+FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES + ONSET_FEATURES + REGISTER_FEATURES
 FRAME_HEAD_HIDDEN = 64
 
 
@@ -48,13 +51,31 @@ def onset_timing(log_spectrum, changed):
     return torch.cat([strength, near, any_change, any_change * near], 1)
 
 
+def register_weights(bins, fmin=C1, bins_per_octave=12):
+    """[4, bins]: 1 / (bins in the register) where a bin's nearest MIDI note is in the register (< 48, 48-59, 60-71,
+    >= 72), else 0."""
+    weights = torch.zeros(REGISTER_FEATURES, bins)
+    for b in range(bins):
+        # C# rounds half to even, as Python's round does.
+        note = round(69 + 12 * math.log2(fmin * 2.0 ** (b / bins_per_octave) / 440))
+        weights[0 if note < 48 else 1 if note < 60 else 2 if note < 72 else 3, b] = 1
+    counts = weights.sum(1, keepdim=True)
+    return weights / counts.clamp_min(1)
+
+
+def register_energy(log_spectrum, weights):
+    """[B, 4, T]: each register's mean log spectrum over the judges' full scale, at most 1."""
+    return (torch.matmul(weights, log_spectrum) / REGISTER_FULL_SCALE).clamp_max(1)
+
+
 class ControlsEncoder(nn.Module):
     """Controls [B, 4, T] -> tokens [B, Tt, D]: levels, |change|, change > 0, 8 projected log-spectrum features and 4
-    onset-timing features of 4 frames per token, plus time positions and the projected CQT token of the same time step, then pre-norm blocks and a
+    onset-timing features and 4 register energies of 4 frames per token, plus time positions and the projected CQT token of the same time step, then pre-norm blocks and a
     norm."""
 
-    def __init__(self, dim, depth, heads, mlp, max_time_tokens, dropout, bins=84):
+    def __init__(self, dim, depth, heads, mlp, max_time_tokens, dropout, bins=84, fmin=C1, bins_per_octave=12):
         super().__init__()
+        self.register_buffer("register_weights", register_weights(bins, fmin, bins_per_octave), persistent=False)
         self.spectrum = nn.Linear(bins, SPECTRUM_FEATURES)
         self.embed = nn.Linear(FRAME_FEATURES * TIME_PATCH, dim)
         self.align = nn.Linear(dim, dim)
@@ -67,7 +88,8 @@ class ControlsEncoder(nn.Module):
         change = nn.functional.pad((controls[..., 1:] - controls[..., :-1]).abs(), (1, 0))
         changed = (change > 0).to(controls.dtype)
         music = self.spectrum(log_spectrum.transpose(1, 2)).transpose(1, 2)
-        return torch.cat([controls, change, changed, music, onset_timing(log_spectrum, changed)], 1)
+        return torch.cat([controls, change, changed, music, onset_timing(log_spectrum, changed),
+                          register_energy(log_spectrum, self.register_weights)], 1)
 
     def forward(self, features, cqt_time):
         b, t = features.shape[0], features.shape[2]
@@ -119,17 +141,18 @@ class CrossAttentionBlock(nn.Module):
 class RewardModel(nn.Module):
     """cqt [B, 2, bins, T] and controls [B, 4, T] -> rewards [B]."""
 
-    def __init__(self, encoder, dim, heads, mlp, control_depth, cross_depth, max_time_tokens, dropout=0.1, bins=84):
+    def __init__(self, encoder, dim, heads, mlp, control_depth, cross_depth, max_time_tokens, dropout=0.1, bins=84, fmin=C1,
+                 bins_per_octave=12):
         super().__init__()
         self.cqt_encoder = encoder
-        self.controls_encoder = ControlsEncoder(dim, control_depth, heads, mlp, max_time_tokens, dropout, bins)
+        self.controls_encoder = ControlsEncoder(dim, control_depth, heads, mlp, max_time_tokens, dropout, bins, fmin, bins_per_octave)
         self.cross_blocks = nn.ModuleList([CrossAttentionBlock(dim, heads, mlp, dropout) for _ in range(cross_depth)])
         self.norm = nn.LayerNorm(dim, eps=1e-6)
         self.head = nn.Linear(dim, 1)
         self.frame_head = FrameRewardHead(FRAME_FEATURES, FRAME_HEAD_HIDDEN)
 
     @staticmethod
-    def from_state_dict(state, heads=3, gain=100.0, dropout=0.1):
+    def from_state_dict(state, heads=3, gain=100.0, dropout=0.1, fmin=C1, bins_per_octave=12):
         """Builds the module whose shapes the weights imply and loads them (strictly)."""
         encoder_state = {k[len("cqt_encoder."):]: v for k, v in state.items() if k.startswith("cqt_encoder.")}
         encoder = CqtVisionTransformer.from_state_dict(encoder_state, heads=heads, gain=gain, dropout=dropout)
@@ -137,7 +160,7 @@ class RewardModel(nn.Module):
         count = lambda prefix: sum(1 for name in state if name.startswith(prefix) and name.endswith(".norm2.weight"))
         model = RewardModel(encoder, dim, heads, state["cross_blocks.0.mlp.fc1.weight"].shape[0],
                             count("controls_encoder.blocks."), count("cross_blocks."),
-                            state["controls_encoder.pos_embed_time"].shape[0], dropout, state["controls_encoder.spectrum.weight"].shape[1])
+                            state["controls_encoder.pos_embed_time"].shape[0], dropout, state["controls_encoder.spectrum.weight"].shape[1], fmin, bins_per_octave)
         model.load_state_dict(state, strict=True)
         return model.eval()
 
@@ -169,7 +192,8 @@ class RewardModel(nn.Module):
 
 def run_forward(args):
     torch.set_num_threads(args.threads)
-    model = RewardModel.from_state_dict(read_safetensors(args.weights), heads=args.heads, gain=args.gain)
+    model = RewardModel.from_state_dict(read_safetensors(args.weights), heads=args.heads, gain=args.gain, fmin=args.fmin,
+                                        bins_per_octave=args.bins_per_octave)
     cqt = torch.from_numpy(np.load(args.cqt).astype(np.float32))
     controls = torch.from_numpy(np.load(args.controls).astype(np.float32))
     with torch.no_grad():
@@ -183,6 +207,8 @@ def main(argv):
     forward.add_argument("--weights", required=True, help="reward.safetensors written by cqtml")
     forward.add_argument("--heads", type=int, default=3, help="attention heads (3 for the demo and tiny presets)")
     forward.add_argument("--gain", type=float, default=100.0, help="input gain of log(1 + gain x) (default 100)")
+    forward.add_argument("--fmin", type=float, default=C1, help="the CQT's lowest bin in Hz (default C1, 32.70 Hz)")
+    forward.add_argument("--bins-per-octave", type=int, default=12, help="the CQT's bins per octave (default 12)")
     forward.add_argument("--threads", type=int, default=2, help="intra-op threads (default 2)")
     forward.add_argument("--cqt", required=True)
     forward.add_argument("--controls", required=True)

@@ -114,7 +114,7 @@ internal static class TrainRewardCommand
         stdout.WriteLine($"cqtml train-reward: {examples.Count} labelled pairs ({ties} ties, {unlabelled} unlabelled rows left out); {training.Count} training pairs from {training.Select(e => e.Clip).Distinct().Count()} clips, {validation.Count} validation pairs from {validation.Select(e => e.Clip).Distinct().Count()} other clips; {TorchRuntime.Describe()}");
 
         RewardConfig preset = RewardConfig.Named(presetName);
-        RewardConfig config = preset with { Encoder = encoder ?? preset.Encoder with { Bins = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave } };
+        RewardConfig config = preset with { Encoder = encoder ?? preset.Encoder with { Bins = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave }, Fmin = cqt.FMin };
         torch.manual_seed(options.Seed);
         using var model = new RewardModel(config);
         if (!(resume && File.Exists(options.CheckpointPath)))

@@ -3,6 +3,7 @@ using CqtMl.Audio.Cqt;
 using CqtMl.Onnx.Cqt;
 using CqtMl.Onnx.Proto;
 using CqtMl.Onnx.Reward;
+using CqtMl.Preferences.Judges;
 using CqtMl.Torch.Generator;
 using CqtMl.Torch.Reward;
 using static TorchSharp.torch;
@@ -17,7 +18,7 @@ namespace CqtMl.Torch.Export;
 public static class RewardOnnxExporter
 {
     /// <summary>The exporter's graph version, written to the metadata.</summary>
-    public const string Version = "4";
+    public const string Version = "5";
 
     /// <summary>Exports the model.</summary>
     /// <param name="model">The reward model (its weights are read, its mode is not changed).</param>
@@ -33,6 +34,11 @@ public static class RewardOnnxExporter
         options ??= new GeneratorExportOptions();
         RewardConfig config = model.Config;
         GeneratorConfig encoder = config.Encoder;
+        if (cqt.BinCount != encoder.Bins || cqt.BinsPerOctave != encoder.BinsPerOctave || Math.Abs(cqt.FMin - config.Fmin) > 1e-9 * config.Fmin)
+        {
+            throw new ArgumentException($"The CQT ({cqt.BinCount} bins, {cqt.BinsPerOctave} per octave, fmin {cqt.FMin} Hz) is not the model's ({encoder.Bins}, {encoder.BinsPerOctave}, {config.Fmin} Hz).", nameof(cqt));
+        }
+
         var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         int d = config.EmbedDim, f = encoder.FrequencyTokens;
         var g = new OnnxGraph("cqt_reward");
@@ -45,7 +51,7 @@ public static class RewardOnnxExporter
         string cqtTime = g.Node("ReduceMean", new[] { g.Node("Reshape", new[] { cqtTokens, g.Constant(new long[] { 0, f, -1, d }, 4) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string timeTokens = g.Node("Gather", new[] { g.Node("Shape", new[] { cqtTime }), g.Constant(new long[] { 1 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
 
-        // Per frame: levels, |change|, change > 0, the projected log spectrum and the onset timing [B, 24, T], padded to 4 Tt frames, 96 values per time token.
+        // Per frame: levels, |change|, change > 0, the projected log spectrum, the onset timing and the register energies [B, 28, T], padded to 4 Tt frames, 112 values per time token.
         string ones = g.Constant(new long[] { 1 }, 1), zero = g.Constant(new long[] { 0 }, 1), two = g.Constant(new long[] { 2 }, 1);
         string later = g.Node("Slice", new[] { controls, ones, t, two });
         string earlier = g.Node("Slice", new[] { controls, zero, g.Node("Sub", new[] { t, ones }), two });
@@ -56,7 +62,7 @@ public static class RewardOnnxExporter
         string logSpectrum = g.Node("Log", new[] { g.Node("Add", new[] { g.Node("Mul", new[] { channelMean, g.Constant(new[] { (float)encoder.InputGain }, 1) }), g.Constant(new[] { 1f }, 1) }) });
         string music = g.Node("Transpose", new[] { logSpectrum }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         music = g.Node("Transpose", new[] { GeneratorOnnxExporter.Linear(g, music, weights["controls_encoder.spectrum.weight"], weights["controls_encoder.spectrum.bias"]) }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
-        string features = g.Node("Concat", new[] { controls, change, changed, music, OnsetTiming(g, logSpectrum, changed, t) }, attributes: OnnxAttribute.Int("axis", 1));
+        string features = g.Node("Concat", new[] { controls, change, changed, music, OnsetTiming(g, logSpectrum, changed, t), RegisterEnergy(g, logSpectrum, config) }, attributes: OnnxAttribute.Int("axis", 1));
         string padded = g.Node("Pad", new[] { features, g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0 }, 5), padding }, attributes: OnnxAttribute.Int("axis", 0)) });
         string tokens = g.Node("Reshape", new[] { padded, g.Constant(new long[] { 0, RewardConfig.FrameFeatures, -1, GeneratorConfig.TimePatch }, 4) });
         tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3));
@@ -102,6 +108,14 @@ public static class RewardOnnxExporter
     /// <summary>The parameters under <paramref name="prefix"/>, named without it.</summary>
     private static Dictionary<string, Tensor> Prefixed(IReadOnlyDictionary<string, Tensor> weights, string prefix) =>
         weights.Where(w => w.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(w => w.Key[prefix.Length..], w => w.Value);
+
+    /// <summary>The register energies <c>[B, 4, T]</c> (<see cref="RewardConfig.RegisterFeatures"/>): min(1, weights x log spectrum / full scale).</summary>
+    private static string RegisterEnergy(OnnxGraph g, string logSpectrum, RewardConfig config)
+    {
+        string weights = g.Constant(config.RegisterWeights(), RewardConfig.RegisterFeatures, config.Encoder.Bins);
+        string energy = g.Node("Div", new[] { g.Node("MatMul", new[] { weights, logSpectrum }), g.Constant(new[] { JudgedClip.RegisterFullScale }, 1) });
+        return g.Node("Min", new[] { energy, g.Constant(new[] { 1f }, 1) });
+    }
 
     /// <summary>
     /// The onset-timing features <c>[B, 4, T]</c> (<see cref="RewardConfig.OnsetFeatures"/>), as in the controls encoder:

@@ -1,3 +1,5 @@
+using CqtMl.Audio.Cqt;
+using CqtMl.Preferences.Judges;
 using CqtMl.Torch.Generator;
 
 namespace CqtMl.Torch.Reward;
@@ -11,7 +13,8 @@ namespace CqtMl.Torch.Reward;
 /// <param name="Encoder">The CQT encoder's architecture (a generator preset); its width, heads and MLP size are the whole model's.</param>
 /// <param name="ControlDepth">Self-attention blocks of the controls encoder.</param>
 /// <param name="CrossDepth">Cross-attention blocks.</param>
-public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int CrossDepth)
+/// <param name="Fmin">The centre frequency of the CQT's lowest bin in Hz, which places the bins in their pitch registers (<see cref="RegisterFeatures"/>). Default C1.</param>
+public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int CrossDepth, double Fmin = CqtOptions.C1)
 {
     /// <summary>
     /// Features per control frame: the 4 levels, their absolute change from the previous frame, and whether each
@@ -49,11 +52,19 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     /// <summary>Added to the onset strength's standard deviation over the clip before dividing by it (silent clips).</summary>
     public const float OnsetEpsilon = 1e-6f;
 
+    /// <summary>
+    /// Fixed register-energy features of each frame, one per control: the mean log spectrum of the register's bins on
+    /// the judges' fixed scale (divided by <see cref="JudgedClip.RegisterFullScale"/>, at most 1; exactly
+    /// <see cref="JudgedClip.RegisterEnergy"/>), so that how far each level is from its register's loudness is a
+    /// simple function of one frame's features, as the onset-timing features make an onset's nearness one.
+    /// </summary>
+    public const int RegisterFeatures = GeneratorConfig.Controls;
+
     /// <summary>Hidden units of the frame head (<see cref="FrameRewardHead"/>).</summary>
     public const int FrameHeadHidden = 64;
 
-    /// <summary>Values per frame the controls encoder embeds: control, spectrum and onset-timing features.</summary>
-    public const int FrameFeatures = ControlFeatures + SpectrumFeatures + OnsetFeatures;
+    /// <summary>Values per frame the controls encoder embeds: control, spectrum, onset-timing and register-energy features.</summary>
+    public const int FrameFeatures = ControlFeatures + SpectrumFeatures + OnsetFeatures + RegisterFeatures;
 
     /// <summary>Gets the demo preset: the demo generator's encoder, 2 controls blocks, 2 cross-attention blocks.</summary>
     public static RewardConfig Demo { get; } = new(GeneratorConfig.Demo, 2, 2);
@@ -81,6 +92,29 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     /// <summary>Gets the configuration of the controls encoder's blocks (the encoder's width, heads, MLP and dropout).</summary>
     internal GeneratorConfig ControlBlocks => Encoder with { Depth = ControlDepth, Attention = true };
 
+    /// <summary>
+    /// Gets the register-energy weights <c>[4, bins]</c>, row-major: 1 / (bins in the register) where a bin belongs to
+    /// the register (<see cref="JudgedClip.RegisterOfBin"/>), else 0; a register without bins has a row of zeros.
+    /// </summary>
+    /// <returns>The weights.</returns>
+    public float[] RegisterWeights()
+    {
+        var cqt = new CqtOptions { FMin = Fmin, BinsPerOctave = Encoder.BinsPerOctave, BinCount = Encoder.Bins };
+        int bins = Encoder.Bins;
+        int[] registers = Enumerable.Range(0, bins).Select(b => JudgedClip.RegisterOfBin(cqt, b)).ToArray();
+        var weights = new float[RegisterFeatures * bins];
+        for (int r = 0; r < RegisterFeatures; r++)
+        {
+            int count = registers.Count(x => x == r);
+            for (int b = 0; b < bins; b++)
+            {
+                weights[(r * bins) + b] = registers[b] == r ? 1f / count : 0f;
+            }
+        }
+
+        return weights;
+    }
+
     /// <summary>Checks the configuration.</summary>
     public void Validate()
     {
@@ -89,6 +123,11 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
         if (ControlDepth < 1 || CrossDepth < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ControlDepth), "The controls encoder and the cross-attention need at least one block each.");
+        }
+
+        if (!(Fmin > 0) || double.IsInfinity(Fmin))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Fmin), Fmin, "The lowest bin's frequency must be a positive number of hertz.");
         }
     }
 }
