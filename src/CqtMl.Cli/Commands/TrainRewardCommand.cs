@@ -43,6 +43,7 @@ internal static class TrainRewardCommand
         ties.AcceptOnlyFromAmong("half", "skip");
         var trainingPairs = new Option<int?>("--training-pairs") { CustomParser = r => CliNumbers.ParseInt(r), Description = "Train on only the first N training pairs (after the clip split; the validation pairs stay the same): for learning curves." };
         var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the peak resident memory." };
+        var float16 = new Option<bool>("--float16-weights") { Description = "Store reward.onnx's weight matrices as float16 (half the file, rewards change by about 1e-3 relative; computation stays float32)." };
         var flags = new Dictionary<string, Option>
         {
             [nameof(RewardTrainingOptions.Epochs)] = epochs,
@@ -53,7 +54,7 @@ internal static class TrainRewardCommand
             [nameof(RewardTrainingOptions.LearningRate)] = learningRate,
             [nameof(RewardTrainingOptions.Centring)] = centring,
         };
-        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, initReward, validation, learningRate, margin, centring, ties, trainingPairs, timings };
+        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, initReward, validation, learningRate, margin, centring, ties, trainingPairs, timings, float16 };
         command.SetAction((parse, cancellation) =>
         {
             var options = new RewardTrainingOptions
@@ -81,7 +82,7 @@ internal static class TrainRewardCommand
                 throw new UsageException("--init-from and --init-reward: give one (a generator to start the CQT encoder from, or a reward model to continue)");
             }
 
-            var run = new RewardRun(parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(initFrom), parse.GetValue(initReward), parse.GetValue(resume), parse.GetValue(timings), parse.GetValue(trainingPairs));
+            var run = new RewardRun(parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(initFrom), parse.GetValue(initReward), parse.GetValue(resume), parse.GetValue(timings), parse.GetValue(trainingPairs), Float16Weights: parse.GetValue(float16));
             return Task.FromResult(Run(run, options, stdout, cancellation));
         });
         return command;
@@ -90,7 +91,7 @@ internal static class TrainRewardCommand
     /// <summary>Trains and writes the folder; shared with <c>cqtml improve</c>.</summary>
     internal static int Run(RewardRun run, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation)
     {
-        (string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, string? initReward, bool resume, bool timings, int? trainingPairs, GeneratorConfig? encoder) = run;
+        (string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, string? initReward, bool resume, bool timings, int? trainingPairs, GeneratorConfig? encoder, bool float16Weights) = run;
         if (!Directory.Exists(dataRoot))
         {
             throw new DirectoryNotFoundException($"{dataRoot}: data folder not found");
@@ -134,7 +135,7 @@ internal static class TrainRewardCommand
         IReadOnlyList<RewardTrainingProgress> history = RewardTrainer.Train(model, training, validation, options, progress, resume, cancellation);
         double trainingSeconds = clock.Elapsed.TotalSeconds;
 
-        byte[] onnx = RewardOnnxExporter.Export(model, cqt, presetName);
+        byte[] onnx = RewardOnnxExporter.Export(model, cqt, presetName, new GeneratorExportOptions { Float16Weights = float16Weights });
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "reward.onnx"), onnx);
         RewardWeights.SaveSafetensors(model, Path.Combine(outDir, "reward.safetensors"));
         double? accuracy = history[^1].ValidationAccuracy;
@@ -162,6 +163,7 @@ internal static class TrainRewardCommand
             training_accuracy = validation.Count > 0 ? history[^1].TrainingAccuracy : accuracy,
             training_seconds = Math.Round(trainingSeconds, 1),
             onnx_bytes = onnx.Length,
+            float16_weights = float16Weights,
             history = history.Select(h => new { epoch = h.Epoch, step = h.Step, loss = h.Loss, learning_rate = h.LearningRate, training_accuracy = h.TrainingAccuracy, validation_accuracy = h.ValidationAccuracy }),
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
@@ -177,8 +179,11 @@ internal static class TrainRewardCommand
         return Program.Success;
     }
 
-    /// <summary>The paths and switches of one reward-training run; <c>Encoder</c>, when given, is the CQT encoder's architecture (a generator folder's) instead of the preset's.</summary>
-    internal sealed record RewardRun(string PairsPath, string DataRoot, string OutDir, string Preset, string? InitFrom, string? InitReward, bool Resume, bool Timings, int? TrainingPairs, GeneratorConfig? Encoder = null);
+    /// <summary>
+    /// The paths and switches of one reward-training run; <c>Encoder</c>, when given, is the CQT encoder's architecture
+    /// (a generator folder's) instead of the preset's; <c>Float16Weights</c> stores reward.onnx's weights as float16.
+    /// </summary>
+    internal sealed record RewardRun(string PairsPath, string DataRoot, string OutDir, string Preset, string? InitFrom, string? InitReward, bool Resume, bool Timings, int? TrainingPairs, GeneratorConfig? Encoder = null, bool Float16Weights = false);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<RewardTrainingProgress>
     {

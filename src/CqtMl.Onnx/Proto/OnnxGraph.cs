@@ -17,6 +17,9 @@ public sealed class OnnxGraph
     /// <summary>The ONNX element type INT8.</summary>
     public const int Int8 = 3;
 
+    /// <summary>The ONNX element type FLOAT16.</summary>
+    public const int Float16 = 10;
+
     /// <summary>The domain of ONNX Runtime's contrib operators (fused attention, layer norm, GELU, quantized MatMul).</summary>
     public const string MicrosoftDomain = "com.microsoft";
 
@@ -33,6 +36,17 @@ public sealed class OnnxGraph
 
     /// <summary>Gets the graph's name.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether float constants of at least <see cref="Float16StorageMinimum"/> values
+    /// (weight matrices, position tables) added from now on are stored as float16, each behind a <c>Cast</c> to float32:
+    /// the file is about half the size, the computation stays float32 (ONNX Runtime folds the casts when it loads the
+    /// model) and each weight is rounded to 11 significant bits. Default false.
+    /// </summary>
+    public bool StoreWeightsAsFloat16 { get; set; }
+
+    /// <summary>The fewest values a float constant has to be stored as float16 (<see cref="StoreWeightsAsFloat16"/>): biases, norms and scalars stay float32.</summary>
+    public const int Float16StorageMinimum = 1024;
 
     /// <summary>Declares a graph input; dimensions are <c>long</c> (fixed) or <c>string</c> (symbolic).</summary>
     /// <param name="name">The input's name.</param>
@@ -222,6 +236,19 @@ public sealed class OnnxGraph
     private string Initializer(int type, byte[] raw, long[] dims)
     {
         string name = $"const_{_counter++}";
+        if (type == Float && StoreWeightsAsFloat16 && raw.Length / sizeof(float) >= Float16StorageMinimum)
+        {
+            ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(raw);
+            var half = new Half[values.Length];
+            for (int i = 0; i < half.Length; i++)
+            {
+                half[i] = (Half)values[i];
+            }
+
+            AddInitializer(name, Float16, MemoryMarshal.AsBytes(half.AsSpan()).ToArray(), dims);
+            return Node("Cast", new[] { name }, attributes: OnnxAttribute.Int("to", Float));
+        }
+
         AddInitializer(name, type, raw, dims);
         return name;
     }

@@ -27,4 +27,11 @@ public sealed record GeneratorExportOptions
     /// The patch embedding, position tables, norms and head stay float32. Default false.
     /// </summary>
     public bool QuantizeWeights { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether weight matrices and position tables are stored as float16 (each cast to float32
+    /// in the graph, <see cref="Onnx.Proto.OnnxGraph.StoreWeightsAsFloat16"/>): half the file size for a relative
+    /// change of the outputs of about 1e-3; a demo reward model shrinks from 7.1 to 3.6 MB. Default false.
+    /// </summary>
+    public bool Float16Weights { get; init; }
 }

@@ -41,7 +41,7 @@ public static class GeneratorOnnxExporter
         GeneratorConfig config = model.Config;
         var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         int d = config.EmbedDim, f = config.FrequencyTokens, k = config.Levels, heads = config.Heads;
-        var g = new OnnxGraph("cqt_generator");
+        var g = new OnnxGraph("cqt_generator") { StoreWeightsAsFloat16 = options.Float16Weights };
         string input = g.Input(GeneratorContract.CqtInput, OnnxGraph.Float, "batch", (long)GeneratorConfig.InputChannels, (long)config.Bins, "frames");
 
         string dropoutMask = g.OptionalInput(GeneratorContract.DropoutMaskInput, Enumerable.Repeat(1f, config.Depth).ToArray(), new long[] { config.Depth, 1, 1, 1 }, (long)config.Depth, "mask_batch", "mask_tokens", "mask_hidden");

@@ -24,7 +24,7 @@ public static class RewardOnnxExporter
     /// <param name="model">The reward model (its weights are read, its mode is not changed).</param>
     /// <param name="cqt">The CQT parameters the model expects, recorded in the metadata.</param>
     /// <param name="preset">A preset name for the metadata.</param>
-    /// <param name="options">Operators; null for the defaults (fused operators, float32).</param>
+    /// <param name="options">Operators and weight storage; null for the defaults (fused operators, float32).</param>
     /// <returns>The ONNX file's bytes.</returns>
     public static byte[] Export(RewardModel model, CqtOptions cqt, string preset, GeneratorExportOptions? options = null)
     {
@@ -41,7 +41,7 @@ public static class RewardOnnxExporter
 
         var weights = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         int d = config.EmbedDim, f = encoder.FrequencyTokens;
-        var g = new OnnxGraph("cqt_reward");
+        var g = new OnnxGraph("cqt_reward") { StoreWeightsAsFloat16 = options.Float16Weights };
         string cqtInput = g.Input(RewardContract.CqtInput, OnnxGraph.Float, "batch", (long)RewardContract.InputChannels, (long)encoder.Bins, "frames");
         string controls = g.Input(RewardContract.ControlsInput, OnnxGraph.Float, "batch", (long)RewardContract.Registers, "frames");
 

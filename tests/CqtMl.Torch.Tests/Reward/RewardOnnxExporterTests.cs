@@ -69,4 +69,24 @@ public class RewardOnnxExporterTests(ITestOutputHelper output)
         withNaN[3] = float.NaN;
         Assert.Throws<ArgumentException>(() => onnx.Score(withNaN, controls.AsSpan(0, 4 * Frames).ToArray(), 1, Frames));
     }
+
+    [Fact]
+    public void Float16WeightsHalveTheFileAndKeepTheRewards()
+    {
+        using var model = RewardModels.Random(RewardConfig.Demo, 7);
+        byte[] full = RewardOnnxExporter.Export(model, new CqtOptions(), "demo");
+        byte[] half = RewardOnnxExporter.Export(model, new CqtOptions(), "demo", new GeneratorExportOptions { Float16Weights = true });
+        output.WriteLine($"float16 weights {half.Length:N0} bytes, float32 {full.Length:N0} bytes");
+        Assert.InRange(half.Length, full.Length * 0.48, full.Length * 0.55);
+
+        using var cqt = rand(2, 2, 84, 300) * 3;
+        using var controls = randint(0, 16, new long[] { 2, 4, 300 }).to_type(ScalarType.Float32) / 15;
+        using var halfModel = new OnnxRewardModel(half);
+        using var fullModel = new OnnxRewardModel(full);
+        float[] a = halfModel.Score(cqt.data<float>().ToArray(), controls.data<float>().ToArray(), 2, 300);
+        float[] b = fullModel.Score(cqt.data<float>().ToArray(), controls.data<float>().ToArray(), 2, 300);
+        double relative = Metrics.MaxRelativeDifference(a, b);
+        output.WriteLine($"rewards {string.Join(", ", b)} -> {string.Join(", ", a)}: relative {relative:E2}");
+        Assert.True(relative is > 0 and <= 1e-2, $"{relative:E2}");
+    }
 }
