@@ -28,32 +28,22 @@ public static class TransformsCatalogExtensions
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">The output column, <c>Vector&lt;Single&gt;</c> <c>[1, 4, T]</c>.</param>
     /// <param name="inputColumnName">The CQT column <c>[2, bins, T]</c>; null means <paramref name="outputColumnName"/>.</param>
-    /// <param name="modelPath">The generator model (<c>generator.onnx</c>).</param>
+    /// <param name="modelPath">The generator model (<c>generator.onnx</c>); null for the shipped default generator (<see cref="Onnx.Models.ShippedModels"/>).</param>
     /// <param name="gpuDeviceId">The CUDA device, or null for the CPU.</param>
     /// <param name="fallbackToCpu">Whether to fall back to the CPU (logged) when CUDA cannot be used.</param>
     /// <returns>The estimator.</returns>
-    public static ControlGeneratorEstimator GenerateControls(this TransformsCatalog catalog, string outputColumnName = "Controls", string? inputColumnName = "Cqt", string modelPath = "generator.onnx", int? gpuDeviceId = null, bool fallbackToCpu = false) =>
+    public static ControlGeneratorEstimator GenerateControls(this TransformsCatalog catalog, string outputColumnName = "Controls", string? inputColumnName = "Cqt", string? modelPath = null, int? gpuDeviceId = null, bool fallbackToCpu = false) =>
         GenerateControls(catalog, new ControlGeneratorEstimator.Options { OutputColumnName = outputColumnName, InputColumnName = inputColumnName, ModelPath = modelPath, GpuDeviceId = gpuDeviceId, FallbackToCpu = fallbackToCpu });
 
     /// <summary>Generates control signals from a CQT column with an exported generator model.</summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="options">The parameters (<see cref="ControlGeneratorEstimator.Options.ModelPath"/> is required).</param>
+    /// <param name="options">The parameters (no <see cref="ControlGeneratorEstimator.Options.ModelPath"/>: the shipped default generator).</param>
     /// <returns>The estimator.</returns>
     public static ControlGeneratorEstimator GenerateControls(this TransformsCatalog catalog, ControlGeneratorEstimator.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrEmpty(options.ModelPath))
-        {
-            throw new ArgumentException("A generator model path is required (ModelPath).", nameof(options));
-        }
-
-        if (!File.Exists(options.ModelPath))
-        {
-            throw new FileNotFoundException($"{options.ModelPath}: generator model file not found", options.ModelPath);
-        }
-
-        return new ControlGeneratorEstimator(catalog, options, File.ReadAllBytes(options.ModelPath));
+        return new ControlGeneratorEstimator(catalog, options, ModelFiles.Generator(options.ModelPath));
     }
 
     /// <summary>Generates control signals with a generator model given as bytes (for example one just trained).</summary>
@@ -74,30 +64,20 @@ public static class TransformsCatalogExtensions
     /// <param name="outputColumnName">The output column, <c>Vector&lt;Single&gt;</c> <c>[1]</c>.</param>
     /// <param name="cqtColumnName">The CQT column <c>[2, bins, T]</c>.</param>
     /// <param name="controlsColumnName">The controls column <c>[1, 4, T]</c> (one sample; use the Options overload for N).</param>
-    /// <param name="modelPath">The reward model (<c>reward.onnx</c>).</param>
+    /// <param name="modelPath">The reward model (<c>reward.onnx</c>); null for the shipped default reward model (<see cref="Onnx.Models.ShippedModels"/>).</param>
     /// <returns>The estimator.</returns>
-    public static RewardScoringEstimator ScoreReward(this TransformsCatalog catalog, string outputColumnName = "Reward", string cqtColumnName = "Cqt", string controlsColumnName = "Controls", string modelPath = "reward.onnx") =>
+    public static RewardScoringEstimator ScoreReward(this TransformsCatalog catalog, string outputColumnName = "Reward", string cqtColumnName = "Cqt", string controlsColumnName = "Controls", string? modelPath = null) =>
         ScoreReward(catalog, new RewardScoringEstimator.Options { OutputColumnName = outputColumnName, CqtColumnName = cqtColumnName, ControlsColumnName = controlsColumnName, ModelPath = modelPath });
 
     /// <summary>Scores controls with an exported reward model.</summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="options">The parameters (<see cref="RewardScoringEstimator.Options.ModelPath"/> is required).</param>
+    /// <param name="options">The parameters (no <see cref="RewardScoringEstimator.Options.ModelPath"/>: the shipped default reward model).</param>
     /// <returns>The estimator.</returns>
     public static RewardScoringEstimator ScoreReward(this TransformsCatalog catalog, RewardScoringEstimator.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrEmpty(options.ModelPath))
-        {
-            throw new ArgumentException("A reward model path is required (ModelPath).", nameof(options));
-        }
-
-        if (!File.Exists(options.ModelPath))
-        {
-            throw new FileNotFoundException($"{options.ModelPath}: reward model file not found", options.ModelPath);
-        }
-
-        return new RewardScoringEstimator(catalog, options, File.ReadAllBytes(options.ModelPath));
+        return new RewardScoringEstimator(catalog, options, ModelFiles.Reward(options.ModelPath));
     }
 
     /// <summary>Scores controls with a reward model given as bytes (for example one just trained).</summary>
@@ -115,7 +95,7 @@ public static class TransformsCatalogExtensions
 
     /// <summary>Best-of-N generation: N samples per row from a generator, scored by a reward model, the best kept.</summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="options">The parameters (both model paths are required).</param>
+    /// <param name="options">The parameters (a model path left empty means the shipped default model).</param>
     /// <returns>The estimator.</returns>
     public static BestOfNEstimator GenerateBestOfN(this TransformsCatalog catalog, BestOfNEstimator.Options options)
     {

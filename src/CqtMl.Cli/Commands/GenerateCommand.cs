@@ -3,6 +3,7 @@ using CqtMl.Audio.Cqt;
 using CqtMl.Audio.Decoding;
 using CqtMl.Audio.IO;
 using CqtMl.Onnx.Generation;
+using CqtMl.Onnx.Models;
 using CqtMl.Onnx.Reward;
 using CqtMl.Plots;
 using CqtMl.Preferences.Comparisons;
@@ -18,7 +19,7 @@ internal static class GenerateCommand
     public static Command Create(TextWriter stdout)
     {
         var input = new Argument<string>("audio") { Description = "Audio file." };
-        var model = new Option<string>("--model") { Description = "Exported generator (generator.onnx).", Required = true };
+        var model = new Option<string?>("--model") { Description = "Exported generator (generator.onnx); default: the shipped demo generator (models/generator.onnx)." };
         var output = new Option<string>("--out") { Description = "Output .npy, float32 [samples, 4, frames].", Required = true };
         var mode = new Option<string>("--mode") { Description = "deterministic or stochastic.", DefaultValueFactory = _ => nameof(GenerationMode.Deterministic).ToLowerInvariant() };
         mode.AcceptOnlyFromAmong("deterministic", "stochastic");
@@ -42,16 +43,16 @@ internal static class GenerateCommand
             [nameof(GenerationOptions.Coherence)] = coherence,
         };
         var bestOf = new Option<int?>("--best-of") { CustomParser = r => CliNumbers.ParseInt(r), Description = "Draw N stochastic samples, score them with --reward and write the best [1, 4, T]." };
-        var reward = new Option<string?>("--reward") { Description = "Reward model (reward.onnx) for --best-of." };
+        var reward = new Option<string?>("--reward") { Description = "Reward model (reward.onnx) for --best-of; default: the shipped demo reward model (models/reward.onnx)." };
         var png = new Option<string?>("--png") { Description = "Also plot the first sample's control curves." };
         var command = new Command("generate", "Generate control signals for an audio file with an exported generator.") { input, model, output, mode, temperature, seed, samples, dropout, coherence, offset, duration, bestOf, reward, png };
         command.SetAction(parse =>
         {
             int? best = parse.GetValue(bestOf);
             string? rewardPath = parse.GetValue(reward);
-            if ((best is null) != (rewardPath is null))
+            if (best is null && rewardPath is not null)
             {
-                throw new UsageException("--best-of and --reward go together");
+                throw new UsageException("--reward: scores the samples of --best-of N; give --best-of too");
             }
 
             if (best is not null && (parse.GetValue(mode) != "stochastic" || parse.GetResult(samples) is { Implicit: false }))
@@ -78,7 +79,8 @@ internal static class GenerateCommand
                 AtomicFile.CheckTarget(pngPath);
             }
 
-            using OnnxControlGenerator generator = OnnxControlGenerator.Load(parse.GetRequiredValue(model));
+            string? modelPath = parse.GetValue(model);
+            using OnnxControlGenerator generator = modelPath is null ? new OnnxControlGenerator(ShippedModels.Generator, source: ShippedModels.Source) : OnnxControlGenerator.Load(modelPath);
 
             // The CQT the model was trained on (its metadata says which): sample rate, hop, bins, fmin, channels.
             CqtOptions cqt = generator.Info.Cqt;
@@ -98,9 +100,9 @@ internal static class GenerateCommand
             float[] controls;
             int written = options.SampleCount;
             string picked = string.Empty;
-            if (rewardPath is not null)
+            if (best is not null)
             {
-                using OnnxRewardModel rewardModel = OnnxRewardModel.Load(rewardPath);
+                using OnnxRewardModel rewardModel = rewardPath is null ? new OnnxRewardModel(ShippedModels.Reward, source: ShippedModels.Source) : OnnxRewardModel.Load(rewardPath);
                 BestOfNResult result;
                 try
                 {
@@ -108,7 +110,7 @@ internal static class GenerateCommand
                 }
                 catch (ArgumentException e) when (e.ParamName is null)
                 {
-                    throw new InvalidDataException($"{rewardPath}: {e.Message}", e);
+                    throw new InvalidDataException($"{rewardPath ?? ShippedModels.Source}: {e.Message}", e);
                 }
 
                 controls = result.Controls;

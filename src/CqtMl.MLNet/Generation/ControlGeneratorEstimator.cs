@@ -127,7 +127,7 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
         /// <summary>The input CQT column (<c>[2, bins, T]</c>, as made by ExtractCqt); null means the output column's name. Default "Cqt".</summary>
         public string? InputColumnName = "Cqt";
 
-        /// <summary>The generator model file (<c>generator.onnx</c>). Required unless the model's bytes are given.</summary>
+        /// <summary>The generator model file (<c>generator.onnx</c>). Default null: the shipped default generator (unless the model's bytes are given).</summary>
         public string? ModelPath;
 
         /// <summary>Deterministic (argmax, no dropout) or stochastic. Default deterministic.</summary>

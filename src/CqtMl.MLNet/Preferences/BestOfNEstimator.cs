@@ -19,13 +19,11 @@ public sealed class BestOfNEstimator : IEstimator<BestOfNTransformer>
     {
         _transforms = transforms;
         Opts = options ?? throw new ArgumentNullException(nameof(options));
-        ArgumentException.ThrowIfNullOrEmpty(options.GeneratorModelPath, nameof(options.GeneratorModelPath));
-        ArgumentException.ThrowIfNullOrEmpty(options.RewardModelPath, nameof(options.RewardModelPath));
         ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
         ArgumentException.ThrowIfNullOrEmpty(options.RewardColumnName, nameof(options.RewardColumnName));
         Generation.Validate();
-        GeneratorModelInfo generator = GeneratorModelInfo.Read(ReadModel(options.GeneratorModelPath, "generator"), options.GeneratorModelPath);
-        RewardModelInfo reward = RewardModelInfo.Read(ReadModel(options.RewardModelPath, "reward model"), options.RewardModelPath);
+        GeneratorModelInfo generator = GeneratorModelInfo.Read(ModelFiles.Generator(options.GeneratorModelPath), ModelFiles.Describe(options.GeneratorModelPath));
+        RewardModelInfo reward = RewardModelInfo.Read(ModelFiles.Reward(options.RewardModelPath), ModelFiles.Describe(options.RewardModelPath));
         BestOfN.CheckSameCqt(generator, reward);
     }
 
@@ -41,9 +39,6 @@ public sealed class BestOfNEstimator : IEstimator<BestOfNTransformer>
         Coherence = Opts.Coherence,
         Seed = Opts.Seed,
     };
-
-    private static byte[] ReadModel(string path, string what) =>
-        File.Exists(path) ? File.ReadAllBytes(path) : throw new FileNotFoundException($"{path}: {what} model file not found", path);
 
     /// <inheritdoc/>
     public BestOfNTransformer Fit(IDataView input)
@@ -97,10 +92,10 @@ public sealed class BestOfNEstimator : IEstimator<BestOfNTransformer>
         /// <summary>The CQT column <c>[2, bins, T]</c>. Default "Cqt".</summary>
         public string InputColumnName = "Cqt";
 
-        /// <summary>The generator (<c>generator.onnx</c>). Required.</summary>
+        /// <summary>The generator (<c>generator.onnx</c>). Default empty: the shipped default generator.</summary>
         public string GeneratorModelPath = string.Empty;
 
-        /// <summary>The reward model (<c>reward.onnx</c>, same CQT as the generator). Required.</summary>
+        /// <summary>The reward model (<c>reward.onnx</c>, same CQT as the generator). Default empty: the shipped default reward model.</summary>
         public string RewardModelPath = string.Empty;
 
         /// <summary>N, the samples drawn per row. Default 8.</summary>

@@ -105,7 +105,7 @@ public sealed class RewardScoringEstimator : IEstimator<RewardScoringTransformer
         /// <summary>N, the samples in each controls row (GenerateControls' SampleCount). Default 1.</summary>
         public int SampleCount = 1;
 
-        /// <summary>The reward model file (<c>reward.onnx</c>). Required unless the model's bytes are given.</summary>
+        /// <summary>The reward model file (<c>reward.onnx</c>). Default null: the shipped default reward model (unless the model's bytes are given).</summary>
         public string? ModelPath;
 
         /// <summary>The CUDA device to run on, or null for the CPU. Default null.</summary>
