@@ -29,7 +29,7 @@ ONSET_FEATURES = 4
 ONSET_NEIGHBOURHOOD = 17
 ONSET_EPSILON = 1e-6
 ONSET_THRESHOLD = 0.5
-REGISTER_FEATURES = CONTROLS
+REGISTER_FEATURES = 2 * CONTROLS
 REGISTER_FULL_SCALE = 5.0
 C1 = 32.70319566257483
 FRAME_FEATURES = CONTROL_FEATURES + SPECTRUM_FEATURES + ONSET_FEATURES + REGISTER_FEATURES
@@ -54,7 +54,7 @@ def onset_timing(log_spectrum, changed):
 def register_weights(bins, fmin=C1, bins_per_octave=12):
     """[4, bins]: 1 / (bins in the register) where a bin's nearest MIDI note is in the register (< 48, 48-59, 60-71,
     >= 72), else 0."""
-    weights = torch.zeros(REGISTER_FEATURES, bins)
+    weights = torch.zeros(CONTROLS, bins)
     for b in range(bins):
         # C# rounds half to even, as Python's round does.
         note = round(69 + 12 * math.log2(fmin * 2.0 ** (b / bins_per_octave) / 440))
@@ -63,14 +63,16 @@ def register_weights(bins, fmin=C1, bins_per_octave=12):
     return weights / counts.clamp_min(1)
 
 
-def register_energy(log_spectrum, weights):
-    """[B, 4, T]: each register's mean log spectrum over the judges' full scale, at most 1."""
-    return (torch.matmul(weights, log_spectrum) / REGISTER_FULL_SCALE).clamp_max(1)
+def register_energy(controls, log_spectrum, weights):
+    """[B, 8, T]: each register's mean log spectrum over the judges' full scale, at most 1, and each level's distance
+    from it."""
+    energy = (torch.matmul(weights, log_spectrum) / REGISTER_FULL_SCALE).clamp_max(1)
+    return torch.cat([energy, (controls - energy).abs()], 1)
 
 
 class ControlsEncoder(nn.Module):
     """Controls [B, 4, T] -> tokens [B, Tt, D]: levels, |change|, change > 0, 8 projected log-spectrum features and 4
-    onset-timing features and 4 register energies of 4 frames per token, plus time positions and the projected CQT token of the same time step, then pre-norm blocks and a
+    onset-timing features and 4 register energies and the levels' distances from them of 4 frames per token, plus time positions and the projected CQT token of the same time step, then pre-norm blocks and a
     norm."""
 
     def __init__(self, dim, depth, heads, mlp, max_time_tokens, dropout, bins=84, fmin=C1, bins_per_octave=12):
@@ -89,7 +91,7 @@ class ControlsEncoder(nn.Module):
         changed = (change > 0).to(controls.dtype)
         music = self.spectrum(log_spectrum.transpose(1, 2)).transpose(1, 2)
         return torch.cat([controls, change, changed, music, onset_timing(log_spectrum, changed),
-                          register_energy(log_spectrum, self.register_weights)], 1)
+                          register_energy(controls, log_spectrum, self.register_weights)], 1)
 
     def forward(self, features, cqt_time):
         b, t = features.shape[0], features.shape[2]

@@ -51,7 +51,7 @@ public static class RewardOnnxExporter
         string cqtTime = g.Node("ReduceMean", new[] { g.Node("Reshape", new[] { cqtTokens, g.Constant(new long[] { 0, f, -1, d }, 4) }) }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string timeTokens = g.Node("Gather", new[] { g.Node("Shape", new[] { cqtTime }), g.Constant(new long[] { 1 }, 1) }, attributes: OnnxAttribute.Int("axis", 0));
 
-        // Per frame: levels, |change|, change > 0, the projected log spectrum, the onset timing and the register energies [B, 28, T], padded to 4 Tt frames, 112 values per time token.
+        // Per frame: levels, |change|, change > 0, the projected log spectrum, the onset timing and the register energies and distances [B, 32, T], padded to 4 Tt frames, 128 values per time token.
         string ones = g.Constant(new long[] { 1 }, 1), zero = g.Constant(new long[] { 0 }, 1), two = g.Constant(new long[] { 2 }, 1);
         string later = g.Node("Slice", new[] { controls, ones, t, two });
         string earlier = g.Node("Slice", new[] { controls, zero, g.Node("Sub", new[] { t, ones }), two });
@@ -62,7 +62,7 @@ public static class RewardOnnxExporter
         string logSpectrum = g.Node("Log", new[] { g.Node("Add", new[] { g.Node("Mul", new[] { channelMean, g.Constant(new[] { (float)encoder.InputGain }, 1) }), g.Constant(new[] { 1f }, 1) }) });
         string music = g.Node("Transpose", new[] { logSpectrum }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         music = g.Node("Transpose", new[] { GeneratorOnnxExporter.Linear(g, music, weights["controls_encoder.spectrum.weight"], weights["controls_encoder.spectrum.bias"]) }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
-        string features = g.Node("Concat", new[] { controls, change, changed, music, OnsetTiming(g, logSpectrum, changed, t), RegisterEnergy(g, logSpectrum, config) }, attributes: OnnxAttribute.Int("axis", 1));
+        string features = g.Node("Concat", new[] { controls, change, changed, music, OnsetTiming(g, logSpectrum, changed, t), RegisterEnergy(g, controls, logSpectrum, config) }, attributes: OnnxAttribute.Int("axis", 1));
         string padded = g.Node("Pad", new[] { features, g.Node("Concat", new[] { g.Constant(new long[] { 0, 0, 0, 0, 0 }, 5), padding }, attributes: OnnxAttribute.Int("axis", 0)) });
         string tokens = g.Node("Reshape", new[] { padded, g.Constant(new long[] { 0, RewardConfig.FrameFeatures, -1, GeneratorConfig.TimePatch }, 4) });
         tokens = g.Node("Transpose", new[] { tokens }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1, 3));
@@ -109,12 +109,17 @@ public static class RewardOnnxExporter
     private static Dictionary<string, Tensor> Prefixed(IReadOnlyDictionary<string, Tensor> weights, string prefix) =>
         weights.Where(w => w.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(w => w.Key[prefix.Length..], w => w.Value);
 
-    /// <summary>The register energies <c>[B, 4, T]</c> (<see cref="RewardConfig.RegisterFeatures"/>): min(1, weights x log spectrum / full scale).</summary>
-    private static string RegisterEnergy(OnnxGraph g, string logSpectrum, RewardConfig config)
+    /// <summary>
+    /// The register energies and the levels' distances from them <c>[B, 8, T]</c> (<see cref="RewardConfig.RegisterFeatures"/>):
+    /// e = min(1, weights x log spectrum / full scale), then |controls - e|.
+    /// </summary>
+    private static string RegisterEnergy(OnnxGraph g, string controls, string logSpectrum, RewardConfig config)
     {
-        string weights = g.Constant(config.RegisterWeights(), RewardConfig.RegisterFeatures, config.Encoder.Bins);
+        string weights = g.Constant(config.RegisterWeights(), GeneratorConfig.Controls, config.Encoder.Bins);
         string energy = g.Node("Div", new[] { g.Node("MatMul", new[] { weights, logSpectrum }), g.Constant(new[] { JudgedClip.RegisterFullScale }, 1) });
-        return g.Node("Min", new[] { energy, g.Constant(new[] { 1f }, 1) });
+        energy = g.Node("Min", new[] { energy, g.Constant(new[] { 1f }, 1) });
+        string distance = g.Node("Abs", new[] { g.Node("Sub", new[] { controls, energy }) });
+        return g.Node("Concat", new[] { energy, distance }, attributes: OnnxAttribute.Int("axis", 1));
     }
 
     /// <summary>

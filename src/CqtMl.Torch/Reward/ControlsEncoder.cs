@@ -10,8 +10,8 @@ namespace CqtMl.Torch.Reward;
 /// Encodes controls <c>[B, 4, T]</c> into one token per 4 frames, aligned with the CQT encoder's time tokens: each
 /// frame's 4 levels, their absolute changes, whether they changed and 8 learned features of the frame's log spectrum
 /// (<c>spectrum</c>, a linear projection of the bins), 4 fixed onset-timing features (<see cref="RewardConfig.OnsetFeatures"/>)
-/// and 4 fixed register energies (<see cref="RewardConfig.RegisterFeatures"/>), 28 features x 4 frames = 112 values per
-/// token, are embedded linearly
+/// and 8 fixed register-energy features (<see cref="RewardConfig.RegisterFeatures"/>), 32 features x 4 frames = 128
+/// values per token, are embedded linearly
 /// (<c>embed</c>), plus a learned time position (<c>pos_embed_time</c>) and, projected (<c>align</c>), the CQT
 /// encoder's token of the same time step (its frequency tokens averaged), so each control token starts from the
 /// music it accompanies; then pre-norm transformer blocks (<c>blocks</c>) and a final norm (<c>norm</c>).
@@ -60,7 +60,7 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
         Tensor change = nn.functional.pad(controls.narrow(2, 1, t - 1).Minus(controls.narrow(2, 0, t - 1)).abs(), new long[] { 1, 0 });
         Tensor changed = change.gt(0).to_type(ScalarType.Float32);
         Tensor music = spectrum.forward(logSpectrum.transpose(1, 2)).transpose(1, 2);
-        return cat(new[] { controls, change, changed, music, OnsetTiming(logSpectrum, changed), RegisterEnergy(logSpectrum) }, 1).MoveToOuterDisposeScope();
+        return cat(new[] { controls, change, changed, music, OnsetTiming(logSpectrum, changed), RegisterEnergy(controls, logSpectrum) }, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Encodes the per-frame features into tokens.</summary>
@@ -88,12 +88,14 @@ internal sealed class ControlsEncoder : nn.Module<Tensor, Tensor>
         return norm.forward(tokens).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The register energies <c>[B, 4, T]</c> of <see cref="RewardConfig.RegisterFeatures"/>.</summary>
+    /// <summary>The register energies and the levels' distances from them <c>[B, 8, T]</c> (<see cref="RewardConfig.RegisterFeatures"/>).</summary>
+    /// <param name="controls">Controls <c>[B, 4, T]</c>.</param>
     /// <param name="logSpectrum">The log spectrum <c>[B, bins, T]</c>.</param>
-    private Tensor RegisterEnergy(Tensor logSpectrum)
+    private Tensor RegisterEnergy(Tensor controls, Tensor logSpectrum)
     {
-        Tensor weights = tensor(registerWeights, new long[] { RewardConfig.RegisterFeatures, bins }, ScalarType.Float32, logSpectrum.device);
-        return matmul(weights, logSpectrum).div(JudgedClip.RegisterFullScale).clamp_max(1);
+        Tensor weights = tensor(registerWeights, new long[] { GeneratorConfig.Controls, bins }, ScalarType.Float32, logSpectrum.device);
+        Tensor energy = matmul(weights, logSpectrum).div(JudgedClip.RegisterFullScale).clamp_max(1);
+        return cat(new[] { energy, controls.Minus(energy).abs() }, 1);
     }
 
     /// <summary>The onset-timing features <c>[B, 4, T]</c> of <see cref="RewardConfig.OnsetFeatures"/>.</summary>

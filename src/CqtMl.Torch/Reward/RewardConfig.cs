@@ -53,12 +53,13 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
     public const float OnsetEpsilon = 1e-6f;
 
     /// <summary>
-    /// Fixed register-energy features of each frame, one per control: the mean log spectrum of the register's bins on
-    /// the judges' fixed scale (divided by <see cref="JudgedClip.RegisterFullScale"/>, at most 1; exactly
-    /// <see cref="JudgedClip.RegisterEnergy"/>), so that how far each level is from its register's loudness is a
-    /// simple function of one frame's features, as the onset-timing features make an onset's nearness one.
+    /// Fixed register-energy features of each frame, two per control: the register's energy (the mean log spectrum of
+    /// the register's bins on the judges' fixed scale: divided by <see cref="JudgedClip.RegisterFullScale"/>, at most 1;
+    /// exactly <see cref="JudgedClip.RegisterEnergy"/>) and how far the control's level is from it (the absolute
+    /// difference), so that whether the levels follow their registers' loudness is close to linear in one frame's
+    /// features, as the onset-timing features make an onset's nearness.
     /// </summary>
-    public const int RegisterFeatures = GeneratorConfig.Controls;
+    public const int RegisterFeatures = 2 * GeneratorConfig.Controls;
 
     /// <summary>Hidden units of the frame head (<see cref="FrameRewardHead"/>).</summary>
     public const int FrameHeadHidden = 64;
@@ -102,8 +103,8 @@ public sealed record RewardConfig(GeneratorConfig Encoder, int ControlDepth, int
         var cqt = new CqtOptions { FMin = Fmin, BinsPerOctave = Encoder.BinsPerOctave, BinCount = Encoder.Bins };
         int bins = Encoder.Bins;
         int[] registers = Enumerable.Range(0, bins).Select(b => JudgedClip.RegisterOfBin(cqt, b)).ToArray();
-        var weights = new float[RegisterFeatures * bins];
-        for (int r = 0; r < RegisterFeatures; r++)
+        var weights = new float[GeneratorConfig.Controls * bins];
+        for (int r = 0; r < GeneratorConfig.Controls; r++)
         {
             int count = registers.Count(x => x == r);
             for (int b = 0; b < bins; b++)

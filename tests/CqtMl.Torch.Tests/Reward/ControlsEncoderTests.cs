@@ -14,7 +14,7 @@ public class ControlsEncoderTests
     [InlineData(84, 12, CqtOptions.C1)]
     [InlineData(72, 24, 55.0)]
     [InlineData(36, 12, 440.0)]
-    public void RegisterEnergyFeaturesAreTheJudgesRegisterEnergy(int bins, int binsPerOctave, double fmin)
+    public void RegisterFeaturesAreTheJudgesRegisterEnergyAndTheLevelsDistanceFromIt(int bins, int binsPerOctave, double fmin)
     {
         const int Frames = 40;
         var cqtOptions = new CqtOptions { BinCount = bins, BinsPerOctave = binsPerOctave, FMin = fmin };
@@ -31,9 +31,11 @@ public class ControlsEncoderTests
         float[] expected = new JudgedClip(cqt, Frames, cqtOptions).RegisterEnergy;
         using var encoder = new ControlsEncoder(config);
         using var spectrum = tensor(cqt, new long[] { 1, 2, bins, Frames }).mean(new long[] { 1 }).mul(JudgedClip.LogGain).log1p();
-        using var controls = zeros(1, 4, Frames);
+        float[] levels = Enumerable.Range(0, 4 * Frames).Select(i => random.Next(16) / 15f).ToArray();
+        using var controls = tensor(levels, new long[] { 1, 4, Frames });
         using var features = encoder.Features(controls, spectrum);
-        float[] actual = features.narrow(1, RewardConfig.FrameFeatures - RewardConfig.RegisterFeatures, RewardConfig.RegisterFeatures).contiguous().data<float>().ToArray();
+        float[] actual = features.narrow(1, RewardConfig.FrameFeatures - RewardConfig.RegisterFeatures, 4).contiguous().data<float>().ToArray();
+        float[] distance = features.narrow(1, RewardConfig.FrameFeatures - 4, 4).contiguous().data<float>().ToArray();
 
         Assert.Equal(expected.Length, actual.Length);
         Assert.Contains(expected, e => e == 1f);
@@ -41,6 +43,7 @@ public class ControlsEncoderTests
         for (int i = 0; i < expected.Length; i++)
         {
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5, $"register {i / Frames}, frame {i % Frames}: judge {expected[i]}, model {actual[i]}");
+            Assert.True(Math.Abs(Math.Abs(levels[i] - expected[i]) - distance[i]) <= 1e-5, $"register {i / Frames}, frame {i % Frames}: level {levels[i]}, energy {expected[i]}, distance {distance[i]}");
         }
     }
 
