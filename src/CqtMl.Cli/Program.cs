@@ -46,6 +46,7 @@ public static class Program
         root.Subcommands.Add(TrainDpoCommand.Create(stdout));
         root.Subcommands.Add(EvaluateCommand.Create(stdout));
         root.Subcommands.Add(ImproveCommand.Create(stdout));
+        root.Subcommands.Add(ServeCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -107,6 +107,25 @@ public sealed class NpyWriter : IDisposable
         return writer.Complete();
     }
 
+    /// <summary>Gets a whole array as the bytes of a <c>.npy</c> file (for example an HTTP response).</summary>
+    /// <param name="values">The values, C order.</param>
+    /// <param name="shape">The dimensions; their product must equal the number of values.</param>
+    /// <returns>The header and the data.</returns>
+    public static byte[] ToBytes(ReadOnlySpan<float> values, params long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Aggregate(1L, (a, b) => a * b) != values.Length || shape.Any(d => d < 0))
+        {
+            throw new ArgumentException($"Shape ({string.Join(", ", shape)}) does not hold {values.Length} values.", nameof(shape));
+        }
+
+        byte[] header = NpyHeader.ForFloat32(shape);
+        var bytes = new byte[header.Length + (4 * values.Length)];
+        header.CopyTo(bytes, 0);
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).CopyTo(bytes.AsSpan(header.Length));
+        return bytes;
+    }
+
     /// <summary>Writes a whole array atomically.</summary>
     /// <param name="path">The target path.</param>
     /// <param name="values">The values, C order.</param>

@@ -12,4 +12,9 @@ public static class PitchRegister
     /// <param name="midiNote">The MIDI note number.</param>
     /// <returns>The register index.</returns>
     public static int Of(int midiNote) => midiNote < 48 ? 0 : midiNote < 60 ? 1 : midiNote < 72 ? 2 : 3;
+
+    /// <summary>Gets the register of a frequency, from its nearest equal-tempered MIDI note (A4 = 440 Hz).</summary>
+    /// <param name="hertz">A positive frequency.</param>
+    /// <returns>The register index.</returns>
+    public static int OfFrequency(double hertz) => Of((int)Math.Round(69 + (12 * Math.Log2(hertz / 440))));
 }
