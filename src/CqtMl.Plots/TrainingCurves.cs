@@ -42,13 +42,12 @@ public static class TrainingCurves
     {
         var plot = new Plot();
         double[] time = Enumerable.Range(0, frames).Select(t => t / framesPerSecond).ToArray();
-        string[] names = { "register 0 (< C3)", "register 1 (C3-B3)", "register 2 (C4-B4)", "register 3 (>= C5)" };
         for (int r = 0; r < 4; r++)
         {
             // Offset each register so the four curves do not overlap.
             double[] values = controls.Slice(r * frames, frames).ToArray().Select(v => v + (1.2 * r)).ToArray();
             var line = plot.Add.SignalXY(time, values);
-            line.LegendText = names[r];
+            line.LegendText = ControlNames.Register(r);
         }
 
         plot.XLabel("time (s)");

@@ -1,41 +1,28 @@
 using System.CommandLine;
-using CqtMl.Audio.Cqt;
-using CqtMl.Audio.IO;
-using CqtMl.Audio.Synthesis;
+using CqtMl.Cli.Demo;
+using CqtMl.Preferences.Judges;
 
 namespace CqtMl.Cli.Commands;
 
 /// <summary>
-/// <c>cqtml demo</c>: the main job on built-in data. Synthesizes a few seconds of notes, writes them as a WAV file,
-/// decodes that file, computes its CQT and writes the tensor (.npy) and a heatmap (.png) into an output folder.
+/// <c>cqtml demo</c>: the main job on built-in data: synthesized, labelled music -> CQT -> controls from the shipped
+/// generator -> comparison pairs -> a judge -> reward scores -> best-of-N, written as a report folder (see <see cref="DemoRunner"/>).
 /// </summary>
 internal static class DemoCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "cqtml-demo" };
-        var command = new Command("demo", "Run the main job on built-in audio: synthesize, decode, CQT, write .npy and .png.") { output };
-        command.SetAction(parse =>
-        {
-            string folder = Path.GetFullPath(parse.GetValue(output)!);
-            Directory.CreateDirectory(folder);
-            const int SourceRate = 44100;
-            float[] left = NoteSynth.Render(NoteSynth.DemoTune, SourceRate, 6.5);
-            float[] right = NoteSynth.Render(NoteSynth.DemoTune.Where(n => n.Midi >= 48), SourceRate, 6.5);
-            string wav = Path.Combine(folder, "demo.wav");
-            WavWriter.WriteFloat32(wav, SourceRate, left, right);
-
-            var options = new CqtOptions();
-            string npy = Path.Combine(folder, "demo-cqt.npy");
-            string png = Path.Combine(folder, "demo-cqt.png");
-            new CqtJob(options, wav, npy, png).RunStreaming();
-            int frames = options.FrameCount(new Audio.Resampling.Resampler(SourceRate, options.SampleRate).OutputLength(left.Length));
-            stdout.WriteLine($"cqtml demo: synthesized {left.Length / (double)SourceRate:0.##} s of stereo notes at {SourceRate} Hz -> {wav}");
-            stdout.WriteLine($"  CQT [2, {options.BinCount}, {frames}] (sr {options.SampleRate}, hop {options.HopLength}, fmin C1, {options.BinsPerOctave} bins/octave) -> {npy}");
-            stdout.WriteLine($"  heatmap -> {png}");
-            stdout.WriteLine($"Output folder: {folder}");
-            return Program.Success;
-        });
+        var output = new Option<string>("--out") { Description = "Report folder.", DefaultValueFactory = _ => "cqtml-demo" };
+        var data = new Option<string?>("--data") { Description = "Your data instead of the built-in music: a MusicNet-layout root (labels give the register F1), an FMA-layout root or any folder of audio." };
+        var train = new Option<bool>("--train") { Description = "Train the generator and the reward model from scratch (a few minutes) instead of using the shipped ones, and compare them with the shipped ones." };
+        var judge = new Option<string>("--judge") { Description = $"The built-in judge that labels the pairs: {string.Join(", ", PreferenceJudging.BuiltIn.Select(j => j.Name))}.", DefaultValueFactory = _ => DemoOptions.DefaultJudge };
+        judge.AcceptOnlyFromAmong(PreferenceJudging.BuiltIn.Select(j => j.Name).ToArray());
+        var seed = new Option<long>("--seed") { CustomParser = CliNumbers.ParseLong, Description = "Seed of the clips and samples.", DefaultValueFactory = _ => 1 };
+        var command = new Command("demo", "Run the whole chain on built-in music and write a report: CQT, controls, comparison pairs, judge, reward, best-of-N, an ML.NET model.\nExample: cqtml demo --out cqtml-demo") { output, data, train, judge, seed };
+        command.SetAction((parse, cancellation) => Task.FromResult(DemoRunner.Run(
+            new DemoOptions { OutDir = parse.GetValue(output)!, DataRoot = parse.GetValue(data), Train = parse.GetValue(train), Judge = parse.GetValue(judge)!, Seed = parse.GetValue(seed) },
+            stdout,
+            cancellation)));
         return command;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CqtMl.Audio.Cqt;
 using CqtMl.Audio.Decoding;
 using CqtMl.Audio.IO;
+using CqtMl.Onnx.Models;
 using CqtMl.Onnx.Reward;
 using CqtMl.Preferences.Comparisons;
 using CqtMl.Preferences.Scoring;
@@ -19,7 +20,7 @@ internal static class ScoreCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var model = new Option<string>("--model") { Description = "Exported reward model (reward.onnx).", Required = true };
+        var model = new Option<string?>("--model") { Description = "Exported reward model (reward.onnx); default: the shipped demo reward model (models/reward.onnx)." };
         var pairs = new Option<string?>("--pairs") { Description = "Comparison dataset to score (with --data and --out)." };
         var data = new Option<string?>("--data") { Description = "The folder the pairs' sources are relative to." };
         var output = new Option<string?>("--out") { Description = "Scored dataset: the input's columns plus reward_a and reward_b." };
@@ -36,7 +37,7 @@ internal static class ScoreCommand
                 throw new UsageException("give either --pairs (with --data and --out) or an audio file (with --controls)");
             }
 
-            using OnnxRewardModel reward = OnnxRewardModel.Load(parse.GetRequiredValue(model));
+            using OnnxRewardModel reward = parse.GetValue(model) is string path ? OnnxRewardModel.Load(path) : new OnnxRewardModel(ShippedModels.Reward, source: ShippedModels.Source);
             if (pairsPath is not null)
             {
                 string dataRoot = parse.GetValue(data) ?? throw new UsageException("--data: required with --pairs");

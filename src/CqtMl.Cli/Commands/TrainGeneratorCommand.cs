@@ -46,7 +46,8 @@ internal static class TrainGeneratorCommand
         return command;
     }
 
-    private static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
+    /// <summary>Trains and writes the generator folder; shared with <c>cqtml demo --train</c>.</summary>
+    internal static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
     {
         (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int batchSize, int synthetic, int seed, bool resume, bool checkpointing, TrainingPrecision precision, bool timings) = arguments;
         if (epochs < 1 || stepsPerEpoch < 1 || batchSize < 1 || synthetic < 0)
@@ -181,7 +182,8 @@ internal static class TrainGeneratorCommand
         return RegisterMetrics.F1(predicted.ToArray(), targets.ToArray());
     }
 
-    private sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, TrainingPrecision Precision, bool Timings);
+    /// <summary>The paths and switches of one generator-training run.</summary>
+    internal sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, TrainingPrecision Precision, bool Timings);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {

@@ -89,11 +89,20 @@ public static class ComparisonFile
     /// <param name="rowGroup">The group's index.</param>
     /// <returns>The rows.</returns>
     /// <exception cref="InvalidDataException">A row is malformed; the message names the file and the pair.</exception>
-    public static IReadOnlyList<ComparisonRow> ReadRowGroup(string path, int rowGroup)
+    public static IReadOnlyList<ComparisonRow> ReadRowGroup(string path, int rowGroup) => ReadRowGroup<ComparisonRow>(path, rowGroup);
+
+    /// <summary>Reads and checks a dataset written by <c>cqtml score</c> (<see cref="Scoring.DatasetScoring"/>), with each pair's two rewards.</summary>
+    /// <param name="path">The .parquet file.</param>
+    /// <returns>All rows.</returns>
+    public static List<ScoredComparisonRow> ReadScored(string path) =>
+        Enumerable.Range(0, RowGroupCount(path)).SelectMany(g => ReadRowGroup<ScoredComparisonRow>(path, g)).ToList();
+
+    private static IReadOnlyList<T> ReadRowGroup<T>(string path, int rowGroup)
+        where T : ComparisonRow, new()
     {
         using FileStream stream = Open(path);
-        IList<ComparisonRow> rows = Guard(path, () => ParquetSerializer.DeserializeAsync<ComparisonRow>(stream, rowGroupIndex: rowGroup).GetAwaiter().GetResult().Data);
-        foreach (ComparisonRow row in rows)
+        IList<T> rows = Guard(path, () => ParquetSerializer.DeserializeAsync<T>(stream, rowGroupIndex: rowGroup).GetAwaiter().GetResult().Data);
+        foreach (T row in rows)
         {
             Check(path, row);
         }

@@ -82,7 +82,7 @@ public sealed class JudgedClip
     public static int RegisterOfBin(CqtOptions options, int bin)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return PitchRegister.Of((int)Math.Round(69 + (12 * Math.Log2(options.BinFrequency(bin) / 440))));
+        return PitchRegister.OfFrequency(options.BinFrequency(bin));
     }
 
     private float[] ComputeLogSpectrum()
