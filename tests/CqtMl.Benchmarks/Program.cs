@@ -8,7 +8,8 @@ namespace CqtMl.Benchmarks;
 /// or <c>-- paired [rounds] [frames,...] [batches,...]</c> for <see cref="PairedGeneratorComparison"/>, or
 /// <c>-- int8 [model-dir audio...]</c> for <see cref="Int8Accuracy"/>, or <c>-- coherence generator.onnx audio...</c>
 /// for <see cref="CoherenceMeasurement"/>, or <c>-- reward-speed reward-dir [frames] [samples]</c> for
-/// <see cref="RewardScoringSpeed"/>, or <c>-- policy-speed frames batch model.onnx ...</c> for <see cref="PolicySpeed"/>.
+/// <see cref="RewardScoringSpeed"/>, or <c>-- policy-speed frames batch model.onnx ...</c> for <see cref="PolicySpeed"/>,
+/// or <c>-- serve-load cqtml.dll audio [seconds] [clip-seconds]</c> for <see cref="ServeLoad"/>.
 /// </summary>
 public static class Program
 {
@@ -40,6 +41,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "policy-speed")
         {
             PolicySpeed.Run(Console.Out, args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "serve-load")
+        {
+            ServeLoad.Run(Console.Out, args[1..]);
             return;
         }
 
