@@ -47,16 +47,8 @@ public static class CqtHeatmap
     /// <returns>The PNG file's bytes.</returns>
     public static byte[] ToPng(ReadOnlySpan<float> magnitude, int bins, int frames, double framesPerSecond, double fmin, int binsPerOctave, string title, int width = 900, int height = 450)
     {
-        string temp = Path.Combine(Path.GetTempPath(), $"cqtml-heatmap-{Guid.NewGuid():N}.png");
-        try
-        {
-            SavePng(temp, magnitude, bins, frames, framesPerSecond, fmin, binsPerOctave, title, width, height);
-            return File.ReadAllBytes(temp);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        float[] values = magnitude.ToArray();
+        return InlinePng.Bytes(path => SavePng(path, values, bins, frames, framesPerSecond, fmin, binsPerOctave, title, width, height));
     }
 
     /// <summary>Renders the heatmap as an HTML <c>img</c> element with the PNG inlined.</summary>
