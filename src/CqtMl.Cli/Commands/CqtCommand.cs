@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using CqtMl.Audio.Cqt;
+using CqtMl.Audio.IO;
 
 namespace CqtMl.Cli.Commands;
 
@@ -52,11 +54,23 @@ internal static class CqtCommand
                 [nameof(CqtOptions.FMin)] = fmin,
                 [nameof(CqtOptions.Channels)] = channels,
             });
-            var job = new CqtJob(options, parse.GetRequiredValue(input), parse.GetRequiredValue(output), parse.GetValue(png));
+            string outPath = parse.GetRequiredValue(output);
+            string? pngPath = parse.GetValue(png);
+            var job = new CqtJob(options, parse.GetRequiredValue(input), outPath, pngPath);
             CqtTimings? result = parse.GetValue(timings) ? job.RunTimed(repeats) : job.RunStreaming();
             if (result is not null)
             {
                 stdout.WriteLine(result.ToJson());
+            }
+            else
+            {
+                long[] shape;
+                using (FileStream written = File.OpenRead(outPath))
+                {
+                    shape = NpyHeader.Read(written).Shape;
+                }
+
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cqtml cqt: wrote {outPath} [{string.Join(", ", shape)}] ({options.SampleRate} Hz, hop {options.HopLength}, {options.FrameRate:0.#} frames/s){(pngPath is null ? string.Empty : $" and {pngPath}")}"));
             }
 
             return Program.Success;

@@ -18,11 +18,12 @@ public class CqtCommandTests : IDisposable
         string wav = Write("stereo.wav", 44100, left, right);
         string npy = Path.Combine(_dir, "out", "stereo.npy");
 
-        var (code, _, err) = Cli.Run("cqt", wav, "--out", npy);
+        var (code, stdout, err) = Cli.Run("cqt", wav, "--out", npy);
         Assert.True(code == 0, err);
         var (shape, data) = Cli.ReadNpy(npy);
         long samples = new Resampler(44100, 22050).OutputLength(left.Length);
         Assert.Equal(new long[] { 2, 84, 1 + (samples / 64) }, shape);
+        Assert.Equal($"cqtml cqt: wrote {npy} [2, 84, {shape[2]}] (22050 Hz, hop 64, 344.5 frames/s)", stdout.Trim());
 
         var extractor = new CqtExtractor();
         float[] expected = extractor.ComputeTensor(new[] { Resampler.Resample(left, 44100, 22050), Resampler.Resample(right, 44100, 22050) });
