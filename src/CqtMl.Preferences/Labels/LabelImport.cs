@@ -100,21 +100,7 @@ public static class LabelImport
         }
 
         DateTime at = DatasetJudging.Truncate(now ?? DateTime.UtcNow);
-        ComparisonFile.Write(outPath, Enumerable.Range(0, groups).Select(g =>
-        {
-            IReadOnlyList<ComparisonRow> rows = ComparisonFile.ReadRowGroup(pairsPath, g);
-            foreach (ComparisonRow row in rows)
-            {
-                if (labels.TryGetValue(row.PairId, out var entry))
-                {
-                    row.Label = PreferenceLabels.ToText(entry.Label);
-                    row.Judge = judge;
-                    row.LabelledAt = at;
-                }
-            }
-
-            return rows;
-        }));
+        LabelMerge.Write(pairsPath, outPath, labels.ToDictionary(l => l.Key, l => ((PreferenceLabel?)l.Value.Label, judge, at), StringComparer.Ordinal));
         return labels.Count;
     }
 
