@@ -105,15 +105,17 @@ class ControlsEncoder(nn.Module):
 
 
 class FrameRewardHead(nn.Module):
-    """Scores every frame's features with a small MLP and sums over the frames: [B, F, T] -> [B]."""
+    """Scores every frame's features with a small MLP plus a linear term and sums over the frames: [B, F, T] -> [B]."""
 
     def __init__(self, features, hidden):
         super().__init__()
         self.fc1 = nn.Linear(features, hidden)
         self.fc2 = nn.Linear(hidden, 1)
+        self.linear = nn.Linear(features, 1, bias=False)
 
     def forward(self, features):
-        return self.fc2(nn.functional.gelu(self.fc1(features.transpose(1, 2)))).squeeze(-1).sum(1)
+        frames = features.transpose(1, 2)
+        return (self.fc2(nn.functional.gelu(self.fc1(frames))) + self.linear(frames)).squeeze(-1).sum(1)
 
 
 class CrossAttentionBlock(nn.Module):

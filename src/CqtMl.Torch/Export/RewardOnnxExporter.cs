@@ -18,7 +18,7 @@ namespace CqtMl.Torch.Export;
 public static class RewardOnnxExporter
 {
     /// <summary>The exporter's graph version, written to the metadata.</summary>
-    public const string Version = "5";
+    public const string Version = "6";
 
     /// <summary>Exports the model.</summary>
     /// <param name="model">The reward model (its weights are read, its mode is not changed).</param>
@@ -82,10 +82,11 @@ public static class RewardOnnxExporter
         string pooled = g.Node("ReduceMean", new[] { graph.LayerNorm(tokens, "norm.") }, attributes: new[] { OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0) });
         string reward = g.Node("Reshape", new[] { GeneratorOnnxExporter.Linear(g, pooled, weights["head.weight"], weights["head.bias"]), g.Constant(new long[] { -1 }, 1) });
 
-        // The frame head: an MLP scores every frame's features, summed over the frames.
+        // The frame head: an MLP plus a linear term scores every frame's features, summed over the frames.
         string frames = g.Node("Transpose", new[] { features }, attributes: OnnxAttribute.Ints("perm", 0, 2, 1));
         string hidden = graph.Gelu(GeneratorOnnxExporter.Linear(g, frames, weights["frame_head.fc1.weight"], weights["frame_head.fc1.bias"]));
         string frameScores = GeneratorOnnxExporter.Linear(g, hidden, weights["frame_head.fc2.weight"], weights["frame_head.fc2.bias"]);
+        frameScores = g.Node("Add", new[] { frameScores, g.Node("MatMul", new[] { frames, OnnxWeights.Float(g, weights["frame_head.linear.weight"], transpose: true) }) });
         string frameSum = g.Node("ReduceSum", new[] { frameScores, g.Constant(new long[] { 1, 2 }, 2) }, attributes: OnnxAttribute.Int("keepdims", 0));
         reward = g.Node("Add", new[] { reward, frameSum });
         g.Output(RewardContract.RewardOutput, reward, OnnxGraph.Float, "batch");

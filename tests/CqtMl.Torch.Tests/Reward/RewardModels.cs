@@ -7,8 +7,8 @@ namespace CqtMl.Torch.Tests.Reward;
 internal static class RewardModels
 {
     /// <summary>
-    /// A random reward model whose frame head's output layer is random too (it starts at zero, which would hide that
-    /// path from a comparison of two implementations).
+    /// A random reward model whose frame head's output layer and linear term are random too (they start at zero, which
+    /// would hide those paths from a comparison of two implementations).
     /// </summary>
     public static RewardModel Random(RewardConfig config, int seed)
     {
@@ -18,7 +18,7 @@ internal static class RewardModels
         {
             foreach ((string name, TorchSharp.Modules.Parameter parameter) in model.named_parameters())
             {
-                if (name.StartsWith("frame_head.fc2.", StringComparison.Ordinal))
+                if (name.StartsWith("frame_head.fc2.", StringComparison.Ordinal) || name == "frame_head.linear.weight")
                 {
                     parameter.normal_(0, 0.02);
                 }
