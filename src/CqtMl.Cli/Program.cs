@@ -47,6 +47,7 @@ public static class Program
         root.Subcommands.Add(EvaluateCommand.Create(stdout));
         root.Subcommands.Add(ImproveCommand.Create(stdout));
         root.Subcommands.Add(ServeCommand.Create(stdout));
+        root.Subcommands.Add(ExperimentCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

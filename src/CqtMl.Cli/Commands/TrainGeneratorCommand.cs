@@ -49,7 +49,7 @@ internal static class TrainGeneratorCommand
     /// <summary>Trains and writes the generator folder; shared with <c>cqtml demo --train</c>.</summary>
     internal static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
     {
-        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int batchSize, int synthetic, int seed, bool resume, bool checkpointing, TrainingPrecision precision, bool timings) = arguments;
+        (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int batchSize, int synthetic, int seed, bool resume, bool checkpointing, TrainingPrecision precision, bool timings, _) = arguments;
         if (epochs < 1 || stepsPerEpoch < 1 || batchSize < 1 || synthetic < 0)
         {
             throw new UsageException("--epochs, --steps-per-epoch and --batch-size must be at least 1, --synthetic at least 0.");
@@ -61,7 +61,7 @@ internal static class TrainGeneratorCommand
         }
 
         string precisionName = precision == TrainingPrecision.BFloat16 ? "bfloat16" : "float32";
-        var cqt = new CqtOptions();
+        CqtOptions cqt = arguments.Cqt ?? new CqtOptions();
         var extractor = new CqtExtractor(cqt);
         List<TrainingExample> training = GeneratorData.Load(root, MusicNetSplit.Train, extractor);
         List<TrainingExample> validation = Directory.Exists(Path.Combine(root, "test_data")) ? GeneratorData.Load(root, MusicNetSplit.Test, extractor) : new List<TrainingExample>();
@@ -76,6 +76,8 @@ internal static class TrainGeneratorCommand
 
         GeneratorConfig config = GeneratorConfig.Named(presetName) with
         {
+            Bins = cqt.BinCount,
+            BinsPerOctave = cqt.BinsPerOctave,
             Tokenizer = patches ? GeneratorTokenizer.Patches : GeneratorTokenizer.Strips,
             Positions = interpolated ? GeneratorPositions.Interpolated : GeneratorPositions.Sliced,
         };
@@ -182,8 +184,8 @@ internal static class TrainGeneratorCommand
         return RegisterMetrics.F1(predicted.ToArray(), targets.ToArray());
     }
 
-    /// <summary>The paths and switches of one generator-training run.</summary>
-    internal sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, TrainingPrecision Precision, bool Timings);
+    /// <summary>The paths and switches of one generator-training run; <c>Cqt</c> null means the project's default CQT.</summary>
+    internal sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, TrainingPrecision Precision, bool Timings, CqtOptions? Cqt = null);
 
     private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
     {
