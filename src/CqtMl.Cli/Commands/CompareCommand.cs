@@ -35,7 +35,7 @@ internal static class CompareCommand
             [nameof(ComparisonDatasetOptions.Dropout)] = dropout,
             [nameof(ComparisonDatasetOptions.Coherence)] = coherence,
         };
-        var command = new Command("compare", "Generate a comparison dataset (Parquet) of sample pairs for preference learning.") { data, model, output, clips, clipSeconds, pairs, temperatures, dropout, coherence, seed, resume };
+        var command = new Command("compare", "Generate a comparison dataset (Parquet) of sample pairs for preference learning.\nExample: cqtml compare --data music/ --model gen/generator.onnx --out pairs.parquet --clips 64 --seed 1") { data, model, output, clips, clipSeconds, pairs, temperatures, dropout, coherence, seed, resume };
         command.SetAction((parse, cancellation) =>
         {
             var options = new ComparisonDatasetOptions

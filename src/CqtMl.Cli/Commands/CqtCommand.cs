@@ -24,7 +24,7 @@ internal static class CqtCommand
         var repeat = new Option<int>("--repeat") { CustomParser = CliNumbers.ParseInt, Description = "With --timings: CQT runs after one warm-up; the median is reported.", DefaultValueFactory = _ => 1 };
         var timings = new Option<bool>("--timings") { Description = "Print one JSON line of timings on stdout." };
 
-        var command = new Command("cqt", "Compute the CQT of an audio file and write it as a NumPy .npy file.")
+        var command = new Command("cqt", "Compute the CQT of an audio file and write it as a NumPy .npy file.\nExample: cqtml cqt song.mp3 --out song.npy --png song.png")
         {
             input, output, png, sampleRate, hop, bins, binsPerOctave, fmin, channels, repeat, timings,
         };

@@ -39,7 +39,7 @@ internal static class EvaluateCommand
             [nameof(EvaluationOptions.Temperature)] = temperature,
             [nameof(EvaluationOptions.Coherence)] = coherence,
         };
-        var command = new Command("evaluate", "Compare two policies on clips with a judge (or count labels given elsewhere) and print B's win rate as one JSON line.") { data, judge, a, b, bestOfA, rewardA, bestOfB, rewardB, clips, clipSeconds, temperature, coherence, seed, output, labels };
+        var command = new Command("evaluate", "Compare two policies on clips with a judge (or count labels given elsewhere) and print B's win rate as one JSON line.\nExample: cqtml evaluate --data music/ --judge onset --a gen/generator.onnx --b dpo/generator.onnx --clips 64") { data, judge, a, b, bestOfA, rewardA, bestOfB, rewardB, clips, clipSeconds, temperature, coherence, seed, output, labels };
         command.SetAction((parse, cancellation) =>
         {
             if (parse.GetValue(labels) is string labelled)

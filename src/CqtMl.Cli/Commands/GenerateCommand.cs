@@ -45,7 +45,7 @@ internal static class GenerateCommand
         var bestOf = new Option<int?>("--best-of") { CustomParser = r => CliNumbers.ParseInt(r), Description = "Draw N stochastic samples, score them with --reward and write the best [1, 4, T]." };
         var reward = new Option<string?>("--reward") { Description = "Reward model (reward.onnx) for --best-of; default: the shipped demo reward model (models/reward.onnx)." };
         var png = new Option<string?>("--png") { Description = "Also plot the first sample's control curves." };
-        var command = new Command("generate", "Generate control signals for an audio file with an exported generator.") { input, model, output, mode, temperature, seed, samples, dropout, coherence, offset, duration, bestOf, reward, png };
+        var command = new Command("generate", "Generate control signals for an audio file with an exported generator (the shipped one unless --model).\nExample: cqtml generate song.mp3 --out controls.npy --mode stochastic --temperature 1.2 --seed 3 --png controls.png") { input, model, output, mode, temperature, seed, samples, dropout, coherence, offset, duration, bestOf, reward, png };
         command.SetAction(parse =>
         {
             int? best = parse.GetValue(bestOf);

@@ -44,7 +44,7 @@ internal static class ImproveCommand
         var beta = new Option<double>("--beta") { CustomParser = CliNumbers.ParseDouble, Description = "DPO's beta.", DefaultValueFactory = _ => defaults.Dpo.Beta };
         var evalClips = new Option<int>("--eval-clips") { CustomParser = CliNumbers.ParseInt, Description = "Held-out clips of the win rate against the starting generator.", DefaultValueFactory = _ => defaults.Evaluation.Clips };
         var seed = new Option<long>("--seed") { CustomParser = CliNumbers.ParseLong, Description = "Seed of everything (round r's pairs use seed + r; the evaluation clips the evaluation default seed + this seed).", DefaultValueFactory = _ => defaults.Comparison.Seed };
-        var command = new Command("improve", "Iterated preference learning: pairs, judge labels, reward model and DPO, round after round, with win rates against the start.") { data, generator, judge, output, rounds, clips, pairsPerClip, clipSeconds, rewardEpochs, dpoEpochs, beta, evalClips, seed };
+        var command = new Command("improve", "Iterated preference learning: pairs, judge labels, reward model and DPO, round after round, with win rates against the start.\nExample: cqtml improve --data music/ --generator gen/ --judge onset --rounds 3 --out improve/") { data, generator, judge, output, rounds, clips, pairsPerClip, clipSeconds, rewardEpochs, dpoEpochs, beta, evalClips, seed };
         command.SetAction((parse, cancellation) =>
         {
             long baseSeed = parse.GetValue(seed);

@@ -14,7 +14,7 @@ internal static class JudgeCommand
         var pairs = new Option<string>("--pairs") { Description = "Comparison dataset (Parquet).", Required = true };
         var data = new Option<string>("--data") { Description = "The folder the pairs' sources are relative to.", Required = true };
         var output = new Option<string>("--out") { Description = "Labelled dataset (may be the input).", Required = true };
-        var command = new Command("judge", "Label every pair of a comparison dataset with a programmatic judge.") { judge, pairs, data, output };
+        var command = new Command("judge", "Label every pair of a comparison dataset with a programmatic judge.\nExample: cqtml judge --judge register-energy --pairs pairs.parquet --data music/ --out labelled.parquet") { judge, pairs, data, output };
         command.SetAction(parse =>
         {
             IPreferenceJudge chosen = PreferenceJudging.Named(parse.GetRequiredValue(judge));

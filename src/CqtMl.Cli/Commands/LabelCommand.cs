@@ -25,7 +25,7 @@ internal static class LabelCommand
         var labels = new Option<string>("--labels") { Description = "CSV with the header pair_id,label and labels a, b or tie.", Required = true };
         var output = new Option<string>("--out") { Description = "Labelled dataset (may be the input).", Required = true };
         var judge = new Option<string>("--judge") { Description = "Name recorded in the judge column.", DefaultValueFactory = _ => LabelImport.DefaultJudge };
-        var import = new Command("import", "Import labels from a CSV file (pair_id,label) into a comparison dataset.") { pairs, labels, output, judge };
+        var import = new Command("import", "Import labels from a CSV file (pair_id,label) into a comparison dataset.\nExample: cqtml label import --pairs pairs.parquet --labels labels.csv --out labelled.parquet") { pairs, labels, output, judge };
         import.SetAction(parse =>
         {
             string outPath = parse.GetRequiredValue(output);

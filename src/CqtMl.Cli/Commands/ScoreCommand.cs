@@ -28,7 +28,7 @@ internal static class ScoreCommand
         var controls = new Option<string?>("--controls") { Description = "Controls .npy [N, 4, T] (as cqtml generate writes) for the audio file." };
         var offset = new Option<double?>("--offset") { CustomParser = r => CliNumbers.ParseDouble(r), Description = "Start of the clip the controls belong to, in seconds." };
         var duration = new Option<double?>("--duration") { CustomParser = r => CliNumbers.ParseDouble(r), Description = "Length of that clip in seconds." };
-        var command = new Command("score", "Score samples with a reward model: a comparison dataset, or the samples of one audio file.") { audio, model, pairs, data, output, controls, offset, duration };
+        var command = new Command("score", "Score samples with a reward model (the shipped one unless --model): a comparison dataset, or the samples of one audio file.\nExample: cqtml score --pairs labelled.parquet --data music/ --out scored.parquet") { audio, model, pairs, data, output, controls, offset, duration };
         command.SetAction(parse =>
         {
             string? pairsPath = parse.GetValue(pairs), audioPath = parse.GetValue(audio);

@@ -51,7 +51,7 @@ internal static class TrainDpoCommand
             [nameof(DpoTrainingOptions.LearningRate)] = learningRate,
             [nameof(DpoTrainingOptions.ValidationFraction)] = validation,
         };
-        var command = new Command("train-dpo", "Improve a generator on labelled pairs with direct preference optimisation (DPO) and export it to ONNX.") { generator, pairs, data, output, beta, epochs, steps, batch, learningRate, seed, validation, ties, registerData, resume, timings };
+        var command = new Command("train-dpo", "Improve a generator on labelled pairs with direct preference optimisation (DPO) and export it to ONNX.\nExample: cqtml train-dpo --generator gen/ --pairs labelled.parquet --data music/ --out dpo/") { generator, pairs, data, output, beta, epochs, steps, batch, learningRate, seed, validation, ties, registerData, resume, timings };
         command.SetAction((parse, cancellation) =>
         {
             var options = new DpoTrainingOptions

@@ -54,7 +54,7 @@ internal static class TrainRewardCommand
             [nameof(RewardTrainingOptions.LearningRate)] = learningRate,
             [nameof(RewardTrainingOptions.Centring)] = centring,
         };
-        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, initReward, validation, learningRate, margin, centring, ties, trainingPairs, timings, float16 };
+        var command = new Command("train-reward", "Train the reward model on labelled pairs and export it to ONNX.\nExample: cqtml train-reward --pairs labelled.parquet --data music/ --out reward/ --init-from gen/generator.safetensors") { pairs, data, output, preset, epochs, steps, batch, seed, resume, initFrom, initReward, validation, learningRate, margin, centring, ties, trainingPairs, timings, float16 };
         command.SetAction((parse, cancellation) =>
         {
             var options = new RewardTrainingOptions
