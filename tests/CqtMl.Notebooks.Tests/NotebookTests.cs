@@ -4,7 +4,10 @@ using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Microsoft.DotNet.Interactive.Events;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CqtMl.Tests.Shared;
+using Microsoft.DotNet.Interactive.Formatting;
 
 namespace CqtMl.Notebooks.Tests;
 
@@ -27,8 +30,15 @@ public class NotebookTests
         bool readsShared = json.Contains("CQTML_SHARED", StringComparison.Ordinal);
         Skip.If(readsShared && SharedData.Root is null, SharedData.MissingReason);
 
-        string? failure = await RunAsync(json, SharedData.Root ?? Path.GetTempPath());
+        (string? failure, List<JsonArray> outputs) = await RunAsync(json, SharedData.Root ?? Path.GetTempPath());
         Assert.True(failure is null, $"{name}: {failure}");
+
+        // CQTML_WRITE_NOTEBOOK_OUTPUTS=1 dotnet test tests/CqtMl.Notebooks.Tests stores the outputs in the notebooks, so
+        // that they read with their tables and plots on a code host.
+        if (Environment.GetEnvironmentVariable("CQTML_WRITE_NOTEBOOK_OUTPUTS") == "1")
+        {
+            await File.WriteAllTextAsync(Path.Combine(NotebooksFolder(), name), WithOutputs(json, outputs));
+        }
     }
 
     [Fact]
@@ -40,15 +50,16 @@ public class NotebookTests
               {"cell_type": "code", "metadata": {}, "outputs": [], "source": ["if (x == 42) throw new InvalidOperationException(\"cell boom\");"]}
             ], "metadata": {"kernelspec": {"name": ".net-csharp", "language": "C#"}}, "nbformat": 4, "nbformat_minor": 5}
             """;
-        string? failure = await RunAsync(Json, Path.GetTempPath());
+        (string? failure, _) = await RunAsync(Json, Path.GetTempPath());
         Assert.NotNull(failure);
         Assert.Contains("code cell 2", failure);
         Assert.Contains("cell boom", failure);
     }
 
-    /// <summary>Runs a notebook's C# cells in order; returns the first failure, or null.</summary>
-    private static async Task<string?> RunAsync(string json, string shared)
+    /// <summary>Runs a notebook's C# cells in order; returns the first failure (or null) and each code cell's outputs (Jupyter format).</summary>
+    private static async Task<(string? Failure, List<JsonArray> Outputs)> RunAsync(string json, string shared)
     {
+        var outputs = new List<JsonArray>();
         var kernels = new KernelInfoCollection { new("csharp", "C#", new[] { "c#", "C#" }) };
         InteractiveDocument document = Notebook.Parse(json, kernels);
 
@@ -72,6 +83,8 @@ public class NotebookTests
             foreach (InteractiveDocumentElement cell in document.Elements.Where(e => e.KernelName is "csharp" or null))
             {
                 index++;
+                var cellOutputs = new JsonArray();
+                outputs.Add(cellOutputs);
                 string code = string.Join('\n', cell.Contents.Split('\n').Where(line => !line.TrimStart().StartsWith("#r ", StringComparison.Ordinal)));
                 if (string.IsNullOrWhiteSpace(code))
                 {
@@ -82,17 +95,56 @@ public class NotebookTests
                 CommandFailed? failure = result.Events.OfType<CommandFailed>().FirstOrDefault();
                 if (failure is not null)
                 {
-                    return $"code cell {index} failed: {failure.Message}\n{code}";
+                    return ($"code cell {index} failed: {failure.Message}\n{code}", outputs);
+                }
+
+                foreach (KernelEvent e in result.Events)
+                {
+                    if (e is StandardOutputValueProduced text)
+                    {
+                        cellOutputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = string.Concat(text.FormattedValues.Select(v => v.Value)) });
+                    }
+                    else if (e is DisplayEvent display)
+                    {
+                        var data = new JsonObject();
+                        foreach (FormattedValue value in display.FormattedValues)
+                        {
+                            data[value.MimeType] = value.Value;
+                        }
+
+                        cellOutputs.Add(e is ReturnValueProduced
+                            ? new JsonObject { ["output_type"] = "execute_result", ["execution_count"] = index, ["data"] = data, ["metadata"] = new JsonObject() }
+                            : new JsonObject { ["output_type"] = "display_data", ["data"] = data, ["metadata"] = new JsonObject() });
+                    }
                 }
             }
 
-            return null;
+            return (null, outputs);
         }
         finally
         {
             Environment.CurrentDirectory = previous;
             Environment.SetEnvironmentVariable("CQTML_SHARED", previousShared);
         }
+    }
+
+    /// <summary>The notebook's JSON with each code cell's outputs and execution count set.</summary>
+    private static string WithOutputs(string json, List<JsonArray> outputs)
+    {
+        JsonNode notebook = JsonNode.Parse(json)!;
+        int index = 0;
+        foreach (JsonNode? cell in notebook["cells"]!.AsArray())
+        {
+            if ((string?)cell!["cell_type"] != "code" || index >= outputs.Count)
+            {
+                continue;
+            }
+
+            cell["execution_count"] = index + 1;
+            cell["outputs"] = outputs[index++].DeepClone();
+        }
+
+        return notebook.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
     private static string NotebooksFolder()
