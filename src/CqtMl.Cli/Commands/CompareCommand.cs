@@ -79,11 +79,14 @@ internal static class CompareCommand
     /// <summary>One line every tenth of the clips (and at the end).</summary>
     private sealed class Progress(TextWriter stdout) : IProgress<ComparisonProgress>
     {
+        private TimeLeft? _left;
+
         public void Report(ComparisonProgress value)
         {
+            _left ??= new TimeLeft(value.Clips);
             if (value.ClipsDone == value.Clips || value.ClipsDone % Math.Max(1, value.Clips / 10) == 0)
             {
-                stdout.WriteLine($"clip {value.ClipsDone}/{value.Clips}: {value.Pairs} pairs");
+                stdout.WriteLine($"clip {_left.After(value.ClipsDone)}: {value.Pairs} pairs");
             }
         }
     }

@@ -102,7 +102,7 @@ internal static class TrainDpoCommand
 
         using CqtVisionTransformer policy = GeneratorFolder.Load(start);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new ConsoleProgress(stdout);
+        var progress = new ConsoleProgress(stdout, options.Epochs);
         IReadOnlyList<DpoProgress> history;
         try
         {
@@ -183,9 +183,10 @@ internal static class TrainDpoCommand
     /// <summary>The paths and switches of one DPO run.</summary>
     internal sealed record DpoRun(string GeneratorDir, string PairsPath, string DataRoot, string OutDir, string? RegisterData, bool Resume, bool Timings);
 
-    private sealed class ConsoleProgress(TextWriter stdout) : IProgress<DpoProgress>
+    private sealed class ConsoleProgress(TextWriter stdout, int epochs) : IProgress<DpoProgress>
     {
         private readonly StepClock _steps = new();
+        private readonly TimeLeft _left = new(epochs);
 
         public double SecondsPerStep => _steps.SecondsPerStep;
 
@@ -199,7 +200,7 @@ internal static class TrainDpoCommand
 
             _steps.Pause();
             DpoEvaluation v = value.Validation!;
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, margin {value.Margin:F3}, accuracy {value.Accuracy:P1}; held out: loss {v.Loss:F4}, margin {v.Margin:F3}, accuracy {v.Accuracy:P1}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {_left.After(value.Epoch)}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, margin {value.Margin:F3}, accuracy {value.Accuracy:P1}; held out: loss {v.Loss:F4}, margin {v.Margin:F3}, accuracy {v.Accuracy:P1}"));
         }
     }
 }

@@ -85,7 +85,7 @@ internal static class TrainGeneratorCommand
         using var model = new CqtVisionTransformer(config);
         var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, BatchSize = batchSize, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), GradientCheckpointing = checkpointing, Precision = precision };
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new ConsoleProgress(stdout);
+        var progress = new ConsoleProgress(stdout, epochs);
         IReadOnlyList<TrainingProgress> history = GeneratorTrainer.Train(model, training, validation, options, progress, resume, cancellation);
 
         double secondsPerStep = progress.SecondsPerStep, trainingPeakMegabytes = ProcessMemory.PeakResidentMegabytes();
@@ -187,9 +187,10 @@ internal static class TrainGeneratorCommand
     /// <summary>The paths and switches of one generator-training run; <c>Cqt</c> null means the project's default CQT.</summary>
     internal sealed record TrainArguments(string Root, string OutDir, string Preset, bool Patches, bool Interpolated, int Epochs, int StepsPerEpoch, int BatchSize, int Synthetic, int Seed, bool Resume, bool Checkpointing, TrainingPrecision Precision, bool Timings, CqtOptions? Cqt = null);
 
-    private sealed class ConsoleProgress(TextWriter stdout) : IProgress<TrainingProgress>
+    private sealed class ConsoleProgress(TextWriter stdout, int epochs) : IProgress<TrainingProgress>
     {
         private readonly StepClock _steps = new();
+        private readonly TimeLeft _left = new(epochs);
 
         /// <summary>Gets the mean wall time of the steps after the first (which pays for warm-up), or NaN.</summary>
         public double SecondsPerStep => _steps.SecondsPerStep;
@@ -207,7 +208,7 @@ internal static class TrainGeneratorCommand
 
             if (value.ValidationF1 is double f1)
             {
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, validation F1 {f1:F3}"));
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {_left.After(value.Epoch)}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, validation F1 {f1:F3}"));
             }
         }
     }

@@ -131,7 +131,7 @@ internal static class TrainRewardCommand
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new ConsoleProgress(stdout);
+        var progress = new ConsoleProgress(stdout, options.Epochs);
         IReadOnlyList<RewardTrainingProgress> history = RewardTrainer.Train(model, training, validation, options, progress, resume, cancellation);
         double trainingSeconds = clock.Elapsed.TotalSeconds;
 
@@ -185,9 +185,10 @@ internal static class TrainRewardCommand
     /// </summary>
     internal sealed record RewardRun(string PairsPath, string DataRoot, string OutDir, string Preset, string? InitFrom, string? InitReward, bool Resume, bool Timings, int? TrainingPairs, GeneratorConfig? Encoder = null, bool Float16Weights = false);
 
-    private sealed class ConsoleProgress(TextWriter stdout) : IProgress<RewardTrainingProgress>
+    private sealed class ConsoleProgress(TextWriter stdout, int epochs) : IProgress<RewardTrainingProgress>
     {
         private readonly StepClock _steps = new();
+        private readonly TimeLeft _left = new(epochs);
 
         public double SecondsPerStep => _steps.SecondsPerStep;
 
@@ -200,7 +201,7 @@ internal static class TrainRewardCommand
             }
 
             _steps.Pause();
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {value.Epoch}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, training accuracy {value.TrainingAccuracy:P1}, validation accuracy {value.ValidationAccuracy:P1}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {_left.After(value.Epoch)}: step {value.Step}, loss {value.Loss:F4}, lr {value.LearningRate:E2}, training accuracy {value.TrainingAccuracy:P1}, validation accuracy {value.ValidationAccuracy:P1}"));
         }
     }
 }
