@@ -19,6 +19,15 @@ public static class Program
     /// <summary>Exit code for bad usage.</summary>
     public const int BadUsage = 2;
 
+    /// <summary>The flag every command takes to print only results and errors.</summary>
+    internal const string QuietFlag = "--quiet";
+
+    /// <summary>Where a command writes its progress lines: standard output, or nowhere with <c>--quiet</c>.</summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <returns>The writer.</returns>
+    internal static TextWriter ProgressWriter(ParseResult parse, TextWriter stdout) => parse.GetValue<bool>(QuietFlag) ? TextWriter.Null : stdout;
+
     /// <summary>Runs the tool.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <returns>The exit code.</returns>
@@ -32,8 +41,10 @@ public static class Program
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var verbose = new Option<bool>("--verbose") { Description = "Print stack traces with errors.", Recursive = true };
+        var quiet = new Option<bool>(QuietFlag) { Description = "Print only results and errors, no progress lines.", Recursive = true };
         var root = new RootCommand("cqtml: Constant-Q Transform music ML for .NET.");
         root.Options.Add(verbose);
+        root.Options.Add(quiet);
         root.Subcommands.Add(CqtCommand.Create(stdout));
         root.Subcommands.Add(DemoCommand.Create(stdout));
         root.Subcommands.Add(TrainGeneratorCommand.Create(stdout));

@@ -53,7 +53,7 @@ internal static class CompareCommand
             string outPath = parse.GetRequiredValue(output);
             var clock = Stopwatch.StartNew();
             using var generator = new ComparisonDatasetGenerator(parse.GetRequiredValue(data), parse.GetRequiredValue(model), options);
-            long rows = generator.Generate(outPath, parse.GetValue(resume), new Progress(stdout), cancellation);
+            long rows = generator.Generate(outPath, parse.GetValue(resume), new Progress(Program.ProgressWriter(parse, stdout)), cancellation);
             double seconds = clock.Elapsed.TotalSeconds;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cqtml compare: {rows} pairs from {options.Clips} clips in {seconds:F1} s ({rows / Math.Max(seconds, 1e-9):F1} pairs/s) -> {Path.GetFullPath(outPath)}"));
             return Task.FromResult(Program.Success);

@@ -22,6 +22,7 @@ internal static class DemoCommand
         command.SetAction((parse, cancellation) => Task.FromResult(DemoRunner.Run(
             new DemoOptions { OutDir = parse.GetValue(output)!, DataRoot = parse.GetValue(data), Train = parse.GetValue(train), Judge = parse.GetValue(judge)!, Seed = parse.GetValue(seed) },
             stdout,
+            Program.ProgressWriter(parse, stdout),
             cancellation)));
         return command;
     }

@@ -69,13 +69,13 @@ internal static class TrainDpoCommand
             UsageException.Validate(options.Validate, flags, "training options");
 
             var run = new DpoRun(parse.GetRequiredValue(generator), parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(registerData), parse.GetValue(resume), parse.GetValue(timings));
-            return Task.FromResult(Run(run, options, stdout, cancellation));
+            return Task.FromResult(Run(run, options, stdout, cancellation, Program.ProgressWriter(parse, stdout)));
         });
         return command;
     }
 
     /// <summary>Fine-tunes and writes the folder; shared with <c>cqtml improve</c>.</summary>
-    internal static int Run(DpoRun run, DpoTrainingOptions options, TextWriter stdout, CancellationToken cancellation)
+    internal static int Run(DpoRun run, DpoTrainingOptions options, TextWriter stdout, CancellationToken cancellation, TextWriter? progressWriter = null)
     {
         if (!Directory.Exists(run.DataRoot))
         {
@@ -102,7 +102,7 @@ internal static class TrainDpoCommand
 
         using CqtVisionTransformer policy = GeneratorFolder.Load(start);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new ConsoleProgress(stdout, options.Epochs);
+        var progress = new ConsoleProgress(progressWriter ?? stdout, options.Epochs);
         IReadOnlyList<DpoProgress> history;
         try
         {

@@ -42,12 +42,12 @@ internal static class TrainGeneratorCommand
         precision.AcceptOnlyFromAmong("float32", "bfloat16");
         var timings = new Option<bool>("--timings") { Description = "Print the mean time per optimisation step and the process's peak resident memory at the end of training." };
         var command = new Command("train-generator", "Train the control generator on MusicNet-style labels and export it to ONNX (float32 and int8).\nExample: cqtml train-generator --data ../shared/fixtures/musicnet --out gen/") { data, output, preset, tokenizer, positions, epochs, steps, batch, synthetic, seed, resume, checkpointing, precision, timings };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(precision) == "bfloat16" ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32, parse.GetValue(timings)), stdout, cancellation)));
+        command.SetAction((parse, cancellation) => Task.FromResult(Run(new TrainArguments(parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(tokenizer) == "patches", parse.GetValue(positions) == "interpolated", parse.GetValue(epochs), parse.GetValue(steps), parse.GetValue(batch), parse.GetValue(synthetic), parse.GetValue(seed), parse.GetValue(resume), parse.GetValue(checkpointing), parse.GetValue(precision) == "bfloat16" ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32, parse.GetValue(timings)), stdout, cancellation, Program.ProgressWriter(parse, stdout))));
         return command;
     }
 
     /// <summary>Trains and writes the generator folder; shared with <c>cqtml demo --train</c>.</summary>
-    internal static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation)
+    internal static int Run(TrainArguments arguments, TextWriter stdout, CancellationToken cancellation, TextWriter? progressWriter = null)
     {
         (string root, string outDir, string presetName, bool patches, bool interpolated, int epochs, int stepsPerEpoch, int batchSize, int synthetic, int seed, bool resume, bool checkpointing, TrainingPrecision precision, bool timings, _) = arguments;
         if (epochs < 1 || stepsPerEpoch < 1 || batchSize < 1 || synthetic < 0)
@@ -85,7 +85,7 @@ internal static class TrainGeneratorCommand
         using var model = new CqtVisionTransformer(config);
         var options = new GeneratorTrainingOptions { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, BatchSize = batchSize, Seed = seed, CheckpointPath = Path.Combine(outDir, "checkpoint.bin"), GradientCheckpointing = checkpointing, Precision = precision };
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new ConsoleProgress(stdout, epochs);
+        var progress = new ConsoleProgress(progressWriter ?? stdout, epochs);
         IReadOnlyList<TrainingProgress> history = GeneratorTrainer.Train(model, training, validation, options, progress, resume, cancellation);
 
         double secondsPerStep = progress.SecondsPerStep, trainingPeakMegabytes = ProcessMemory.PeakResidentMegabytes();

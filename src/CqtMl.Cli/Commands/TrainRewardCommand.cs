@@ -83,13 +83,13 @@ internal static class TrainRewardCommand
             }
 
             var run = new RewardRun(parse.GetRequiredValue(pairs), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(preset)!, parse.GetValue(initFrom), parse.GetValue(initReward), parse.GetValue(resume), parse.GetValue(timings), parse.GetValue(trainingPairs), Float16Weights: parse.GetValue(float16));
-            return Task.FromResult(Run(run, options, stdout, cancellation));
+            return Task.FromResult(Run(run, options, stdout, cancellation, Program.ProgressWriter(parse, stdout)));
         });
         return command;
     }
 
     /// <summary>Trains and writes the folder; shared with <c>cqtml improve</c>.</summary>
-    internal static int Run(RewardRun run, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation)
+    internal static int Run(RewardRun run, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation, TextWriter? progressWriter = null)
     {
         (string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, string? initReward, bool resume, bool timings, int? trainingPairs, GeneratorConfig? encoder, bool float16Weights) = run;
         if (!Directory.Exists(dataRoot))
@@ -131,7 +131,7 @@ internal static class TrainRewardCommand
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new ConsoleProgress(stdout, options.Epochs);
+        var progress = new ConsoleProgress(progressWriter ?? stdout, options.Epochs);
         IReadOnlyList<RewardTrainingProgress> history = RewardTrainer.Train(model, training, validation, options, progress, resume, cancellation);
         double trainingSeconds = clock.Elapsed.TotalSeconds;
 

@@ -3,8 +3,11 @@ using System.Globalization;
 
 namespace CqtMl.Cli.Demo;
 
-/// <summary>The demo's progress on the console: one numbered line per step, then what it gave and how long it took.</summary>
-internal sealed class DemoConsole(TextWriter stdout, int steps)
+/// <summary>
+/// The demo's progress on the console: one numbered line per step, then what it gave and how long it took (to
+/// <paramref name="progress"/>, which <c>--quiet</c> silences); the summary goes to <paramref name="stdout"/>.
+/// </summary>
+internal sealed class DemoConsole(TextWriter stdout, TextWriter progress, int steps)
 {
     private readonly Stopwatch _total = Stopwatch.StartNew();
     private int _step;
@@ -16,13 +19,13 @@ internal sealed class DemoConsole(TextWriter stdout, int steps)
     public T Step<T>(string title, Func<T> run, Func<T, string> describe)
     {
         _step++;
-        stdout.WriteLine($"[{_step}/{steps}] {title} ...");
+        progress.WriteLine($"[{_step}/{steps}] {title} ...");
         var clock = Stopwatch.StartNew();
         T result = run();
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {describe(result)} ({clock.Elapsed.TotalSeconds:F1} s)"));
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {describe(result)} ({clock.Elapsed.TotalSeconds:F1} s)"));
         return result;
     }
 
-    /// <summary>Prints a line as it is.</summary>
+    /// <summary>Prints a line of the summary.</summary>
     public void Line(string text) => stdout.WriteLine(text);
 }

@@ -15,10 +15,10 @@ namespace CqtMl.Cli.Demo;
 internal static class DemoRunner
 {
     /// <summary>Runs the demo and prints a summary.</summary>
-    public static int Run(DemoOptions options, TextWriter stdout, CancellationToken cancellation)
+    public static int Run(DemoOptions options, TextWriter stdout, TextWriter progress, CancellationToken cancellation)
     {
         string folder = Directory.CreateDirectory(Path.GetFullPath(options.OutDir)).FullName;
-        var console = new DemoConsole(stdout, 1 + (options.Train ? DemoTraining.Steps : 0) + DemoChain.Steps);
+        var console = new DemoConsole(stdout, progress, 1 + (options.Train ? DemoTraining.Steps : 0) + DemoChain.Steps);
         var report = new DemoReport();
         string root = options.DataRoot is null ? Path.Combine(folder, "data") : Path.GetFullPath(options.DataRoot);
         if (options.DataRoot is null)
@@ -34,7 +34,7 @@ internal static class DemoRunner
         string generatorPath = Path.Combine(folder, ShippedModels.GeneratorFile), rewardPath = Path.Combine(folder, ShippedModels.RewardFile);
         if (options.Train)
         {
-            (string generator, string reward) = DemoTraining.Run(options, root, folder, console, report, stdout, cancellation);
+            (string generator, string reward) = DemoTraining.Run(options, root, folder, console, report, progress, cancellation);
             File.Copy(generator, generatorPath, overwrite: true);
             File.Copy(reward, rewardPath, overwrite: true);
         }
