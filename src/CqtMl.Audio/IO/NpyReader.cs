@@ -28,7 +28,7 @@ public static class NpyReader
         long count = shape.Aggregate(1L, (a, b) => a * b);
         if (stream.Length - start - offset != 4 * count)
         {
-            throw new InvalidDataException($"{name}: shape ({string.Join(", ", shape)}) needs {4 * count} data bytes, the array has {stream.Length - start - offset}.");
+            throw new InvalidDataException($"{name}: shape ({string.Join(", ", shape)}) needs {4 * count} data bytes, the file has {stream.Length - start - offset}.");
         }
 
         var values = new float[count];

@@ -252,7 +252,8 @@ public class PreferenceCommandTests : IDisposable
         float[] rewards = JsonSerializer.Deserialize<float[]>(stdout)!;
         Assert.Equal(Array.IndexOf(rewards, rewards.Max()), index);
 
-        Assert.Equal(2, Cli.Run(new[] { "generate", wav, "--out", best, "--best-of", "4" }.Concat(common).ToArray()).Code);
+        Assert.Equal(0, Cli.Run(new[] { "generate", wav, "--out", best, "--best-of", "4" }.Concat(common).ToArray()).Code); // the shipped reward model
+        Assert.Equal(2, Cli.Run(new[] { "generate", wav, "--out", best, "--reward", _data.Reward }.Concat(common).ToArray()).Code); // --reward needs --best-of
         Assert.Equal(2, Cli.Run("generate", wav, "--out", best, "--model", _data.Generator, "--best-of", "4", "--reward", _data.Reward).Code);
     }
 
