@@ -45,8 +45,9 @@ public class ShippedModelCardTests : IDisposable
         List<TrainingExample> test = GeneratorData.Load(SharedData.Fixture("musicnet"), MusicNetSplit.Test, new CqtExtractor(generator.Info.Cqt));
         float[] predicted = test.SelectMany(e => generator.Generate(e.Cqt, 1, e.Frames, new GenerationOptions())).ToArray();
         float[] targets = test.SelectMany(e => e.Targets).ToArray();
-        Assert.Equal(double.Parse(card["register_f1_test"], CultureInfo.InvariantCulture), RegisterMetrics.F1(predicted, targets), 3);
-        Assert.Equal(double.Parse(card["best_constant_f1_test"], CultureInfo.InvariantCulture), GeneratorData.BestConstantF1(test), 3);
+        // Three decimals on the card; another CPU's float reductions may move a few frames' levels, hence 0.002.
+        Assert.InRange(RegisterMetrics.F1(predicted, targets) - double.Parse(card["register_f1_test"], CultureInfo.InvariantCulture), -0.002, 0.002);
+        Assert.InRange(GeneratorData.BestConstantF1(test) - double.Parse(card["best_constant_f1_test"], CultureInfo.InvariantCulture), -0.0005, 0.0005);
     }
 
     [SkippableFact]
@@ -66,7 +67,8 @@ public class ShippedModelCardTests : IDisposable
         var strict = rows.Where(r => r.Label is "a" or "b").ToList();
         double accuracy = strict.Count(r => r.Label == "a" ? r.RewardA > r.RewardB : r.RewardB > r.RewardA) / (double)strict.Count;
         double stated = double.Parse(card["fresh_accuracy"], CultureInfo.InvariantCulture);
-        Assert.True(Math.Abs(accuracy - stated) <= (1.0 / strict.Count) + 1e-9, $"fresh accuracy {accuracy:F4} ({strict.Count} strict pairs), card {stated:F4}; {stdout}");
+        // Within two pairs: another CPU's float reductions may change a sample's level or a near-tie.
+        Assert.True(Math.Abs(accuracy - stated) <= (2.0 / strict.Count) + 1e-9, $"fresh accuracy {accuracy:F4} ({strict.Count} strict pairs), card {stated:F4}; {stdout}");
     }
 
     /// <summary>The key: value lines of a model card's front matter (between the first two '---' lines).</summary>
