@@ -97,9 +97,9 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
         }
 
         // ML.NET's ONNX transform feeds only inputs without a default: drop the defaults of the inputs fed here, and
-        // fix the others at their defaults (constants ONNX Runtime can fold).
+        // fix the others at their defaults (constants ONNX Runtime can fold). It also rejects float16 weights: widen them.
         var optional = GeneratorContract.OptionalInputs.ToHashSet();
-        byte[] model = OnnxModelEditor.WithoutInitializers(_model, optional.Intersect(inputs).ToHashSet());
+        byte[] model = OnnxModelEditor.WithoutInitializers(OnnxModelEditor.WithFloat32Weights(_model), optional.Intersect(inputs).ToHashSet());
         model = OnnxModelEditor.WithoutInputs(model, optional.Except(inputs).ToHashSet());
         int? device = OnnxExecution.ResolveDevice(Opts.GpuDeviceId, Opts.FallbackToCpu);
         string[] outputs = Opts.LogitsColumnName is null ? new[] { GeneratorContract.ControlsOutput } : new[] { GeneratorContract.ControlsOutput, GeneratorContract.LogitsOutput };

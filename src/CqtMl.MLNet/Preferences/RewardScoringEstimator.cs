@@ -1,3 +1,4 @@
+using CqtMl.Onnx.Proto;
 using CqtMl.Onnx.Reward;
 using CqtMl.Onnx.Runtime;
 using Microsoft.ML;
@@ -85,7 +86,7 @@ public sealed class RewardScoringEstimator : IEstimator<RewardScoringTransformer
             .Append(_transforms.CustomMapping<RowAnchorMapping.Input, RowAnchorMapping.Output>(RowAnchorMapping.Map, RowAnchorMapping.ContractName))
             .Append(_transforms.Expression(RewardInputsMapping.ParametersColumn, $"a => \"{parameters}\"", RowAnchorMapping.AnchorColumn))
             .Append(_transforms.CustomMapping<RewardInputsMapping.Input, RewardInputsMapping.Output>(RewardInputsMapping.Map, RewardInputsMapping.ContractName))
-            .Append(_transforms.ApplyOnnxModel(new[] { RewardContract.RewardOutput }, inputs, new MemoryStream(_model), shapes, device, Opts.FallbackToCpu))
+            .Append(_transforms.ApplyOnnxModel(new[] { RewardContract.RewardOutput }, inputs, new MemoryStream(OnnxModelEditor.WithFloat32Weights(_model)), shapes, device, Opts.FallbackToCpu)) // ML.NET rejects float16 weights
             .Append(_transforms.CopyColumns(Opts.OutputColumnName, RewardContract.RewardOutput))
             .Append(_transforms.DropColumns(new[] { RewardContract.RewardOutput, RewardContract.CqtInput, RewardContract.ControlsInput, GeneratorInputsMapping.SourceColumn, RewardInputsMapping.ControlsSourceColumn, RowAnchorMapping.AnchorColumn, RewardInputsMapping.ParametersColumn }));
     }

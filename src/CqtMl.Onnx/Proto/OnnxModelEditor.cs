@@ -6,7 +6,7 @@ namespace CqtMl.Onnx.Proto;
 /// </summary>
 public static class OnnxModelEditor
 {
-    private const int ModelGraph = 7, GraphInitializer = 5, GraphInput = 11, TensorName = 8, ValueInfoName = 1;
+    private const int ModelGraph = 7, GraphInitializer = 5, GraphInput = 11, TensorName = 8, ValueInfoName = 1, TensorDataType = 2, TensorRawData = 9;
 
     /// <summary>
     /// Removes the initializers (default values) of the named graph inputs, which makes those inputs required. ML.NET's
@@ -35,6 +35,94 @@ public static class OnnxModelEditor
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(names);
         return WithoutGraphEntries(model, GraphInput, ValueInfoName, names);
+    }
+
+    /// <summary>
+    /// Stores float16 initializers (weights written with <c>Float16Weights</c>) as float32, converting their values
+    /// exactly; the <c>Cast</c> nodes behind them then cast float32 to float32. ML.NET's ONNX transform rejects models with
+    /// float16 initializers ("Unsupported ONNX scalar type: Float16"), so the ML.NET transforms feed it this form; the
+    /// computation is the same. A model without float16 initializers comes back unchanged.
+    /// </summary>
+    /// <param name="model">The model's bytes.</param>
+    /// <returns>The edited model's bytes.</returns>
+    public static byte[] WithFloat32Weights(byte[] model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Rewrite(model, (field, payload) => field != ModelGraph
+            ? payload
+            : Rewrite(payload, (entryField, entry) => entryField == GraphInitializer ? Float32Tensor(entry) : entry));
+    }
+
+    /// <summary>A TensorProto with float16 raw data as float32 (other tensors unchanged).</summary>
+    private static byte[] Float32Tensor(byte[] tensor)
+    {
+        var output = new MemoryStream(tensor.Length * 2);
+        bool float16 = false;
+        byte[]? raw = null;
+        int position = 0;
+        while (position < tensor.Length)
+        {
+            int start = position;
+            ulong key = ReadVarint(tensor, ref position);
+            int field = (int)(key >> 3), wireType = (int)(key & 7);
+            switch (wireType)
+            {
+                case 0:
+                    ulong value = ReadVarint(tensor, ref position);
+                    if (field == TensorDataType && value == OnnxGraph.Float16)
+                    {
+                        float16 = true;
+                        var writer = new ProtoWriter();
+                        writer.Int64(TensorDataType, OnnxGraph.Float);
+                        output.Write(writer.ToArray());
+                        continue;
+                    }
+
+                    break;
+                case 1:
+                    position += 8;
+                    break;
+                case 5:
+                    position += 4;
+                    break;
+                case 2:
+                    int length = checked((int)ReadVarint(tensor, ref position));
+                    if (field == TensorRawData)
+                    {
+                        raw = tensor.AsSpan(position, length).ToArray();
+                        position += length;
+                        continue; // written last, once the type is known
+                    }
+
+                    position += length;
+                    break;
+                default:
+                    throw new InvalidDataException($"Unsupported protobuf wire type {wireType} at byte {start}.");
+            }
+
+            output.Write(tensor, start, position - start);
+        }
+
+        if (raw is not null)
+        {
+            var writer = new ProtoWriter();
+            writer.Bytes(TensorRawData, float16 ? Widen(raw) : raw);
+            output.Write(writer.ToArray());
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Widen(byte[] halves)
+    {
+        ReadOnlySpan<Half> values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(halves);
+        var floats = new float[values.Length];
+        for (int i = 0; i < floats.Length; i++)
+        {
+            floats[i] = (float)values[i];
+        }
+
+        return System.Runtime.InteropServices.MemoryMarshal.AsBytes(floats.AsSpan()).ToArray();
     }
 
     /// <summary>Drops the graph's repeated <paramref name="graphField"/> entries whose name (field <paramref name="nameField"/>) is listed.</summary>

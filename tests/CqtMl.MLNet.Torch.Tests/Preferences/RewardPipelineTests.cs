@@ -106,6 +106,26 @@ public class RewardPipelineTests(GeneratorFixture fixture) : IClassFixture<Gener
     }
 
     [Fact]
+    public void ScoreRewardTakesAModelWithFloat16WeightsAndScoresAsOnnxRuntimeDoes()
+    {
+        // ML.NET's ONNX transform rejects float16 initializers; the estimator widens them first.
+        string path = Path.Combine(fixture.Directory, "reward-f16.onnx");
+        torch.manual_seed(9);
+        using (var model = new RewardModel(RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 }))
+        {
+            File.WriteAllBytes(path, RewardOnnxExporter.Export(model, new CqtOptions(), "demo", new GeneratorExportOptions { Float16Weights = true }));
+        }
+
+        var rows = new[] { Row(64, 4, 2) };
+        IDataView data = _ml.Data.LoadFromEnumerable(rows);
+        float[] rewards = _ml.Transforms.ScoreReward(new RewardScoringEstimator.Options { ModelPath = path, SampleCount = 2 }).Fit(data).Transform(data).GetColumn<float[]>("Reward").Single();
+        using var scorer = OnnxRewardModel.Load(path);
+        float[] expected = scorer.ScoreSamples(rows[0].Cqt, rows[0].Controls, 64);
+        Assert.Equal(expected[0], rewards[0], 5);
+        Assert.Equal(expected[1], rewards[1], 5);
+    }
+
+    [Fact]
     public void AudioToCqtToSamplesToRewardsSavesAndRunsInAFreshProcess()
     {
         string wav = Path.Combine(fixture.Directory, "reward-tone.wav");

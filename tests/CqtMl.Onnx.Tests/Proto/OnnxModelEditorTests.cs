@@ -39,4 +39,31 @@ public class OnnxModelEditorTests
         Assert.Empty(fixedBias.OverridableInitializerMetadata);
         Assert.Equal(new[] { 11f, 22f }, fixedBias.Run(new[] { input }).First().AsTensor<float>().ToArray());
     }
+
+    [Fact]
+    public void Float16WeightsWidenToFloat32WithTheSameResults()
+    {
+        // 2,048 weights are stored as float16 behind a Cast; the bias (2 values) stays float32.
+        float[] weights = Enumerable.Range(0, 2048).Select(i => (float)Math.Sin(i * 0.37) * 0.5f).ToArray();
+        var g = new OnnxGraph("half") { StoreWeightsAsFloat16 = true };
+        string x = g.Input("x", OnnxGraph.Float, 1L, 1024L);
+        string y = g.Node("Add", new[] { g.Node("MatMul", new[] { x, g.Constant(weights, 1024, 2) }), g.Constant(new[] { 1f, 2f }, 2) });
+        g.Output("y", y, OnnxGraph.Float, 1L, 2L);
+        byte[] model = g.ToModel(new Dictionary<string, string> { ["kind"] = "test" });
+
+        float[] input = Enumerable.Range(0, 1024).Select(i => (float)Math.Cos(i * 0.11)).ToArray();
+        var value = NamedOnnxValue.CreateFromTensor("x", new DenseTensor<float>(input, new[] { 1, 1024 }));
+        float[] Run(byte[] bytes)
+        {
+            using var session = new InferenceSession(bytes);
+            return session.Run(new[] { value }).First().AsTensor<float>().ToArray();
+        }
+
+        byte[] widened = OnnxModelEditor.WithFloat32Weights(model);
+        Assert.InRange(widened.Length - model.Length, (2 * 2048) - 64, (2 * 2048) + 64); // 2 more bytes per weight
+        Assert.Equal(Run(model), Run(widened)); // the float16 values convert to float32 exactly
+        Assert.Equal(widened, OnnxModelEditor.WithFloat32Weights(widened)); // nothing left to widen
+        using var session = new InferenceSession(widened);
+        Assert.Equal("test", session.ModelMetadata.CustomMetadataMap["kind"]);
+    }
 }
