@@ -19,9 +19,9 @@ internal sealed class DemoPipeline(string root, string folder, string generatorP
     public string Run(DemoReport report)
     {
         var ml = new MLContext(seed: 1);
-        AudioRow[] rows = DemoData.ShowcaseFiles(root, Recordings).Select(p => new AudioRow { Path = p }).ToArray();
+        AudioPathRow[] rows = DemoData.ShowcaseFiles(root, Recordings).Select(p => new AudioPathRow { Path = p }).ToArray();
         IDataView audio = ml.Data.LoadFromEnumerable(rows);
-        var pipeline = ml.Transforms.ExtractCqt(new CqtEstimator.Options { OutputColumnName = "Cqt", InputColumnName = nameof(AudioRow.Path) })
+        var pipeline = ml.Transforms.ExtractCqt(new CqtEstimator.Options { OutputColumnName = "Cqt", InputColumnName = nameof(AudioPathRow.Path) })
             .Append(ml.Transforms.GenerateControls("Controls", "Cqt", generatorPath))
             .Append(ml.Transforms.ScoreReward("Reward", "Cqt", "Controls", rewardPath));
         var clock = Stopwatch.StartNew();
@@ -42,11 +42,5 @@ internal sealed class DemoPipeline(string root, string folder, string generatorP
         report.Metrics["mlnet"] = new JsonObject { ["recordings"] = rows.Length, ["rewards"] = new JsonArray(rewards.Select(r => (JsonNode)(double)r).ToArray()), ["fit_and_transform_seconds"] = seconds, ["zip_bytes"] = new FileInfo(zip).Length };
         report.Add("The ML.NET model", null, $"`model.zip` is an ML.NET model (ExtractCqt -> GenerateControls -> ScoreReward, both ONNX models inside); loaded with `mlContext.Model.Load` it scored the deterministic controls of {rows.Length} recordings {string.Join(", ", rewards.Select(r => Number(r, "F2")))} again.");
         return $"{rows.Length} recordings scored {string.Join(", ", rewards.Select(r => Number(r, "F2")))}; saved, loaded and rescored identically -> model.zip";
-    }
-
-    /// <summary>One input row: an audio file.</summary>
-    private sealed class AudioRow
-    {
-        public string Path { get; set; } = string.Empty;
     }
 }

@@ -90,16 +90,10 @@ internal static class ExperimentRunner
     {
         var ml = new MLContext(seed: 1);
         string audioFile = AudioCatalog.Resolve(data, AudioCatalog.List(data).FirstOrDefault() ?? throw new InvalidDataException($"{data}: no audio files"));
-        IDataView audio = ml.Data.LoadFromEnumerable(new[] { new AudioRow { Path = audioFile } });
+        IDataView audio = ml.Data.LoadFromEnumerable(new[] { new AudioPathRow { Path = audioFile } });
         var cqtOptions = new CqtEstimator.Options { InputColumnName = "Path", OutputColumnName = "Cqt", SampleRate = cqt.SampleRate, HopLength = cqt.HopLength, BinCount = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave, FMin = cqt.FMin };
         var generate = ml.Transforms.ExtractCqt(cqtOptions).Append(ml.Transforms.GenerateControls("Controls", "Cqt", generatorOnnx));
         ITransformer model = rewardOnnx is null ? generate.Fit(audio) : generate.Append(ml.Transforms.ScoreReward("Reward", "Cqt", "Controls", rewardOnnx)).Fit(audio);
         ml.Model.Save(model, audio.Schema, zip);
-    }
-
-    /// <summary>One input row: an audio file.</summary>
-    private sealed class AudioRow
-    {
-        public string Path { get; set; } = string.Empty;
     }
 }
