@@ -41,6 +41,34 @@ public class NotebookTests
         }
     }
 
+    /// <summary>
+    /// The README's C# snippets compile and run as written, in order, as a reader would paste them into a program in a
+    /// folder next to ../shared (here a temporary folder with a link to the shared data).
+    /// </summary>
+    [SkippableFact]
+    public async Task TheReadmesCSharpSnippetsRunAsWritten()
+    {
+        Skip.If(SharedData.Root is null, SharedData.MissingReason);
+        string readme = await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(NotebooksFolder())!, "README.md"));
+        var snippets = readme.Split("```csharp\n").Skip(1).Select(block => block[..block.IndexOf("```", StringComparison.Ordinal)]).ToList();
+        Assert.NotEmpty(snippets);
+        var cells = new JsonArray(snippets.Select(code => (JsonNode)new JsonObject { ["cell_type"] = "code", ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(), ["source"] = code }).ToArray());
+        var notebook = new JsonObject { ["cells"] = cells, ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = ".net-csharp", ["language"] = "C#" } }, ["nbformat"] = 4, ["nbformat_minor"] = 5 };
+        string temp = Directory.CreateTempSubdirectory("cqtml-readme-").FullName;
+        try
+        {
+            string work = Directory.CreateDirectory(Path.Combine(temp, "app")).FullName;
+            Directory.CreateSymbolicLink(Path.Combine(temp, "shared"), SharedData.Root!);
+            (string? failure, _) = await RunAsync(notebook.ToJsonString(), SharedData.Root!, work);
+            Assert.True(failure is null, $"README.md: {failure}");
+            Assert.True(File.Exists(Path.Combine(work, "model.zip")));
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task ACellErrorIsReported()
     {
@@ -57,7 +85,7 @@ public class NotebookTests
     }
 
     /// <summary>Runs a notebook's C# cells in order; returns the first failure (or null) and each code cell's outputs (Jupyter format).</summary>
-    private static async Task<(string? Failure, List<JsonArray> Outputs)> RunAsync(string json, string shared)
+    private static async Task<(string? Failure, List<JsonArray> Outputs)> RunAsync(string json, string shared, string? workingDirectory = null)
     {
         var outputs = new List<JsonArray>();
         var kernels = new KernelInfoCollection { new("csharp", "C#", new[] { "c#", "C#" }) };
@@ -69,13 +97,13 @@ public class NotebookTests
             typeof(CqtMl.MLNet.DataOperationsCatalogExtensions).Assembly, typeof(CqtMl.Audio.Cqt.CqtExtractor).Assembly,
             typeof(CqtMl.Onnx.Cqt.CqtOnnxModel).Assembly, typeof(CqtMl.Plots.CqtHeatmap).Assembly,
             typeof(CqtMl.Preferences.Judges.JudgedClip).Assembly, typeof(Parquet.ParquetReader).Assembly,
-            typeof(Microsoft.ML.MLContext).Assembly, typeof(Microsoft.ML.IDataView).Assembly,
+            typeof(Microsoft.ML.MLContext).Assembly, typeof(Microsoft.ML.IDataView).Assembly, typeof(Microsoft.ML.ITransformer).Assembly,
             typeof(Microsoft.ML.Data.VectorDataViewType).Assembly, typeof(Microsoft.ML.Transforms.Onnx.OnnxScoringEstimator).Assembly,
         }.Select(a => a.Location).Distinct());
 
         string previous = Environment.CurrentDirectory;
         string? previousShared = Environment.GetEnvironmentVariable("CQTML_SHARED");
-        Environment.CurrentDirectory = NotebooksFolder();
+        Environment.CurrentDirectory = workingDirectory ?? NotebooksFolder();
         Environment.SetEnvironmentVariable("CQTML_SHARED", shared);
         try
         {
