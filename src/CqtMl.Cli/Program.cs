@@ -55,7 +55,7 @@ public static class Program
         root.Subcommands.Add(TrainRewardCommand.Create(stdout));
         root.Subcommands.Add(ScoreCommand.Create(stdout));
         root.Subcommands.Add(TrainDpoCommand.Create(stdout));
-        root.Subcommands.Add(EvaluateCommand.Create(stdout));
+        root.Subcommands.Add(EvaluateCommand.Create(stdout, stderr));
         root.Subcommands.Add(ImproveCommand.Create(stdout));
         root.Subcommands.Add(ServeCommand.Create(stdout));
         root.Subcommands.Add(ExperimentCommand.Create(stdout));

@@ -14,7 +14,7 @@ namespace CqtMl.Cli.Commands;
 /// </summary>
 internal static class EvaluateCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var defaults = new EvaluationOptions();
         var data = new Option<string?>("--data") { Description = "MusicNet-format root, FMA-format root or any folder of audio files to draw clips from." };
@@ -77,7 +77,9 @@ internal static class EvaluateCommand
             using IControlPolicy policyA = Policy(aPath, options, parse.GetValue(bestOfA), parse.GetValue(rewardA), "--best-of-a", "--reward-a");
             using IControlPolicy policyB = Policy(bPath, options, parse.GetValue(bestOfB), parse.GetValue(rewardB), "--best-of-b", "--reward-b");
             var clipDrawer = new ClipDrawer(root, policyA.Cqt, options.ClipSeconds, options.Seed);
-            List<ComparisonRow> rows = PolicyEvaluation.Pairs(clipDrawer, options.Clips, policyA, policyB, options.Seed, chosen, cancellation: cancellation);
+            // Progress goes to standard error: standard output stays the one JSON line.
+            var progress = new ClipProgress(Program.ProgressWriter(parse, stderr), options.Clips);
+            List<ComparisonRow> rows = PolicyEvaluation.Pairs(clipDrawer, options.Clips, policyA, policyB, options.Seed, chosen, progress, cancellation);
             if (outPath is not null)
             {
                 ComparisonFile.Write(outPath, rows);
@@ -115,5 +117,19 @@ internal static class EvaluateCommand
         }
 
         return new GeneratorPolicy(path, options.Sampling, reward, bestOf);
+    }
+
+    /// <summary>One line every tenth of the clips, with the time left.</summary>
+    private sealed class ClipProgress(TextWriter writer, int clips) : IProgress<int>
+    {
+        private readonly TimeLeft _left = new(clips);
+
+        public void Report(int value)
+        {
+            if (value == clips || value % Math.Max(1, clips / 10) == 0)
+            {
+                writer.WriteLine($"cqtml evaluate: clip {_left.After(value)}");
+            }
+        }
     }
 }

@@ -37,6 +37,8 @@ public class EvaluateCommandTests : IDisposable
         var (code, stdout, err) = Cli.Run("evaluate", "--data", _data.Data, "--judge", "smoothness", "--a", _data.Generator, "--b", _data.Generator, "--clips", "4", "--clip-seconds", "1", "--seed", "3");
         Assert.True(code == 0, err);
         Assert.Equal((4, 0.5, 4), Parse(stdout)); // same model, same seed per clip: the same samples
+        Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // one JSON line; progress goes to stderr
+        Assert.Contains("cqtml evaluate: clip 4/4", err, StringComparison.Ordinal);
 
         string other = OtherGenerator();
         (code, stdout, err) = Cli.Run("evaluate", "--data", _data.Data, "--judge", "smoothness", "--a", _data.Generator, "--b", other, "--clips", "6", "--clip-seconds", "1", "--seed", "3");
