@@ -9,7 +9,8 @@ namespace CqtMl.Benchmarks;
 /// <c>-- int8 [model-dir audio...]</c> for <see cref="Int8Accuracy"/>, or <c>-- coherence generator.onnx audio...</c>
 /// for <see cref="CoherenceMeasurement"/>, or <c>-- reward-speed reward-dir [frames] [samples]</c> for
 /// <see cref="RewardScoringSpeed"/>, or <c>-- policy-speed frames batch model.onnx ...</c> for <see cref="PolicySpeed"/>,
-/// or <c>-- serve-load cqtml.dll audio [seconds] [clip-seconds]</c> for <see cref="ServeLoad"/>.
+/// or <c>-- serve-load cqtml.dll audio [seconds] [clip-seconds]</c> for <see cref="ServeLoad"/>, or <c>-- frontend
+/// audio...</c> for <see cref="FrontEndThroughput"/>.
 /// </summary>
 public static class Program
 {
@@ -41,6 +42,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "policy-speed")
         {
             PolicySpeed.Run(Console.Out, args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "frontend")
+        {
+            FrontEndThroughput.Run(Console.Out, args[1..]);
             return;
         }
 
