@@ -56,58 +56,27 @@ public static class OnnxModelEditor
     /// <summary>A TensorProto with float16 raw data as float32 (other tensors unchanged).</summary>
     private static byte[] Float32Tensor(byte[] tensor)
     {
-        var output = new MemoryStream(tensor.Length * 2);
-        bool float16 = false;
-        byte[]? raw = null;
-        int position = 0;
-        while (position < tensor.Length)
+        List<ProtoField> fields = Fields(tensor);
+        if (!fields.Any(f => f.Number == TensorDataType && f.WireType == 0 && f.Varint == OnnxGraph.Float16))
         {
-            int start = position;
-            ulong key = ReadVarint(tensor, ref position);
-            int field = (int)(key >> 3), wireType = (int)(key & 7);
-            switch (wireType)
-            {
-                case 0:
-                    ulong value = ReadVarint(tensor, ref position);
-                    if (field == TensorDataType && value == OnnxGraph.Float16)
-                    {
-                        float16 = true;
-                        var writer = new ProtoWriter();
-                        writer.Int64(TensorDataType, OnnxGraph.Float);
-                        output.Write(writer.ToArray());
-                        continue;
-                    }
-
-                    break;
-                case 1:
-                    position += 8;
-                    break;
-                case 5:
-                    position += 4;
-                    break;
-                case 2:
-                    int length = checked((int)ReadVarint(tensor, ref position));
-                    if (field == TensorRawData)
-                    {
-                        raw = tensor.AsSpan(position, length).ToArray();
-                        position += length;
-                        continue; // written last, once the type is known
-                    }
-
-                    position += length;
-                    break;
-                default:
-                    throw new InvalidDataException($"Unsupported protobuf wire type {wireType} at byte {start}.");
-            }
-
-            output.Write(tensor, start, position - start);
+            return tensor;
         }
 
-        if (raw is not null)
+        var output = new ProtoWriter();
+        foreach (ProtoField field in fields)
         {
-            var writer = new ProtoWriter();
-            writer.Bytes(TensorRawData, float16 ? Widen(raw) : raw);
-            output.Write(writer.ToArray());
+            if (field.Number == TensorDataType && field.WireType == 0)
+            {
+                output.Int64(TensorDataType, OnnxGraph.Float);
+            }
+            else if (field.Number == TensorRawData && field.WireType == 2)
+            {
+                output.Bytes(TensorRawData, Widen(field.Payload(tensor)));
+            }
+            else
+            {
+                output.Raw(tensor.AsSpan(field.Start, field.End - field.Start));
+            }
         }
 
         return output.ToArray();
@@ -134,17 +103,52 @@ public static class OnnxModelEditor
     /// <summary>Copies a message, letting <paramref name="edit"/> replace or drop (null) each length-delimited field.</summary>
     private static byte[] Rewrite(byte[] message, Func<int, byte[], byte[]?> edit)
     {
-        var output = new MemoryStream(message.Length);
+        var output = new ProtoWriter();
+        foreach (ProtoField field in Fields(message))
+        {
+            if (field.WireType != 2)
+            {
+                output.Raw(message.AsSpan(field.Start, field.End - field.Start));
+            }
+            else if (edit(field.Number, field.Payload(message)) is byte[] replaced)
+            {
+                output.Bytes(field.Number, replaced);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    private static string NameOf(byte[] message, int nameField)
+    {
+        string name = string.Empty;
+        foreach (ProtoField field in Fields(message))
+        {
+            if (field.Number == nameField && field.WireType == 2)
+            {
+                name = System.Text.Encoding.UTF8.GetString(field.Payload(message));
+            }
+        }
+
+        return name;
+    }
+
+    /// <summary>The fields of a serialised message, in order: number, wire type, where they lie, and a varint's value.</summary>
+    private static List<ProtoField> Fields(byte[] message)
+    {
+        var fields = new List<ProtoField>();
         int position = 0;
         while (position < message.Length)
         {
             int start = position;
             ulong key = ReadVarint(message, ref position);
-            int field = (int)(key >> 3), wireType = (int)(key & 7);
+            int number = (int)(key >> 3), wireType = (int)(key & 7);
+            ulong varint = 0;
+            int payloadStart = position;
             switch (wireType)
             {
                 case 0:
-                    ReadVarint(message, ref position);
+                    varint = ReadVarint(message, ref position);
                     break;
                 case 1:
                     position += 8;
@@ -154,40 +158,22 @@ public static class OnnxModelEditor
                     break;
                 case 2:
                     int length = checked((int)ReadVarint(message, ref position));
-                    byte[] payload = message.AsSpan(position, length).ToArray();
+                    payloadStart = position;
                     position += length;
-                    byte[]? replaced = edit(field, payload);
-                    if (replaced is not null)
-                    {
-                        var writer = new ProtoWriter();
-                        writer.Bytes(field, replaced);
-                        output.Write(writer.ToArray());
-                    }
-
-                    continue;
+                    break;
                 default:
                     throw new InvalidDataException($"Unsupported protobuf wire type {wireType} at byte {start}.");
             }
 
-            output.Write(message, start, position - start);
-        }
-
-        return output.ToArray();
-    }
-
-    private static string NameOf(byte[] message, int nameField)
-    {
-        string name = string.Empty;
-        Rewrite(message, (field, payload) =>
-        {
-            if (field == nameField)
+            if (position > message.Length)
             {
-                name = System.Text.Encoding.UTF8.GetString(payload);
+                throw new InvalidDataException($"Truncated protobuf field {number} at byte {start}.");
             }
 
-            return payload;
-        });
-        return name;
+            fields.Add(new ProtoField(number, wireType, start, position, varint, payloadStart));
+        }
+
+        return fields;
     }
 
     private static ulong ReadVarint(byte[] data, ref int position)
@@ -207,5 +193,11 @@ public static class OnnxModelEditor
                 return value;
             }
         }
+    }
+
+    /// <summary>One field of a serialised message: bytes [Start, End) in all; for wire type 2 the payload runs from PayloadStart to End.</summary>
+    private readonly record struct ProtoField(int Number, int WireType, int Start, int End, ulong Varint, int PayloadStart)
+    {
+        public byte[] Payload(byte[] message) => message.AsSpan(PayloadStart, End - PayloadStart).ToArray();
     }
 }

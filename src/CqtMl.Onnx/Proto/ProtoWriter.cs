@@ -34,6 +34,9 @@ internal sealed class ProtoWriter
         _stream.Write(value);
     }
 
+    /// <summary>Copies already-encoded fields as they are.</summary>
+    public void Raw(ReadOnlySpan<byte> encoded) => _stream.Write(encoded);
+
     public void Message(int field, Action<ProtoWriter> write)
     {
         var inner = new ProtoWriter();
