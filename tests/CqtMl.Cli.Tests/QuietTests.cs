@@ -34,21 +34,8 @@ public sealed class QuietTests : IDisposable
     }
 
     [Theory]
-    [InlineData("cqt")]
-    [InlineData("demo")]
-    [InlineData("train-generator")]
-    [InlineData("generate")]
-    [InlineData("compare")]
-    [InlineData("judge")]
-    [InlineData("label", "serve")]
-    [InlineData("train-reward")]
-    [InlineData("score")]
-    [InlineData("train-dpo")]
-    [InlineData("evaluate")]
-    [InlineData("improve")]
-    [InlineData("serve")]
-    [InlineData("experiment", "run")]
-    public void EveryCommandTakesQuietAndVerbose(params string[] command)
+    [MemberData(nameof(HelpTests.Commands), MemberType = typeof(HelpTests))]
+    public void EveryCommandTakesQuietAndVerbose(string[] command)
     {
         var (code, stdout, err) = Cli.Run(command.Concat(new[] { "--quiet", "--verbose", "--help" }).ToArray());
         Assert.True(code == 0, err);
