@@ -128,6 +128,26 @@ public sealed class CqtExtractor
     /// <returns>A new stream; not thread-safe itself (use one per thread), it may share this extractor.</returns>
     public CqtStream CreateStream() => new(this);
 
+    /// <summary>The mean of a CQT tensor's two planes, <c>[2, bins, T]</c> -> <c>[bins, T]</c> (for a heatmap of both channels).</summary>
+    /// <param name="tensor">The tensor, row-major, as <c>ComputeTensor</c> makes it.</param>
+    /// <returns>The mean plane.</returns>
+    public static float[] ChannelMean(ReadOnlySpan<float> tensor)
+    {
+        if (tensor.Length % 2 != 0)
+        {
+            throw new ArgumentException($"A CQT tensor [2, bins, T] has an even number of values, got {tensor.Length}.", nameof(tensor));
+        }
+
+        int plane = tensor.Length / 2;
+        var mean = new float[plane];
+        for (int i = 0; i < plane; i++)
+        {
+            mean[i] = 0.5f * (tensor[i] + tensor[plane + i]);
+        }
+
+        return mean;
+    }
+
     /// <summary>Averages channels into one mono signal.</summary>
     /// <param name="channels">Equal-length channels.</param>
     /// <returns>The mean of the channels, sample by sample.</returns>

@@ -48,7 +48,7 @@ internal sealed class DemoChain(DemoOptions options, string root, string folder,
         float[] tensor = new CqtExtractor(cqt).ComputeTensor(audio.Channels);
         int frames = cqt.FrameCount(audio.Channels[0].Length);
         NpyWriter.WriteAll(Path.Combine(folder, "demo-cqt.npy"), tensor, 2, cqt.BinCount, frames);
-        CqtHeatmap.SavePng(Path.Combine(folder, "demo-cqt.png"), Mean(tensor, cqt.BinCount * frames), cqt.BinCount, frames, cqt.FrameRate, cqt.FMin, cqt.BinsPerOctave, $"{Path.GetFileName(path)}: CQT (mean of both channels)");
+        CqtHeatmap.SavePng(Path.Combine(folder, "demo-cqt.png"), CqtExtractor.ChannelMean(tensor), cqt.BinCount, frames, cqt.FrameRate, cqt.FMin, cqt.BinsPerOctave, $"{Path.GetFileName(path)}: CQT (mean of both channels)");
         report.Add("The CQT", "demo-cqt.png", $"The constant-Q transform of `{Path.GetFileName(path)}`: {cqt.BinCount} bins, {cqt.BinsPerOctave} per octave from C1 (rows), {DemoReport.Number(cqt.FrameRate, "F1")} frames per second (columns), in dB below the loudest bin; the tensor is `demo-cqt.npy` ([2, bins, frames], one magnitude plane per stereo channel).");
         report.Metrics["showcase"] = new JsonObject { ["file"] = Path.GetRelativePath(root, path).Replace('\\', '/'), ["frames"] = frames, ["seconds"] = frames / cqt.FrameRate };
         return (tensor, frames);
@@ -70,7 +70,7 @@ internal sealed class DemoChain(DemoOptions options, string root, string folder,
         }
 
         NpyWriter.WriteAll(Path.Combine(folder, "controls.npy"), samples.SelectMany(s => s.Controls).ToArray(), samples.Count, 4, frames);
-        ControlsOverCqt.SavePng(Path.Combine(folder, "controls-over-cqt.png"), Mean(tensor, cqt.BinCount * frames), deterministic, cqt.BinCount, frames, cqt.FrameRate, cqt.FMin, cqt.BinsPerOctave, $"{Path.GetFileName(path)}: deterministic controls over the CQT");
+        ControlsOverCqt.SavePng(Path.Combine(folder, "controls-over-cqt.png"), CqtExtractor.ChannelMean(tensor), deterministic, cqt.BinCount, frames, cqt.FrameRate, cqt.FMin, cqt.BinsPerOctave, $"{Path.GetFileName(path)}: deterministic controls over the CQT");
         SampleStrips.SavePng(Path.Combine(folder, "samples-by-temperature.png"), samples, frames, cqt.FrameRate, $"{Path.GetFileName(path)}: deterministic controls and stochastic samples (seed {options.Seed}, coherence {Number(GenerationOptions.DefaultCoherence, "0.###")} s)");
         report.Add("Controls over the CQT", "controls-over-cqt.png", "The generator's four controls are one level (0 to 1, 16 steps) per pitch register — below C3, C3-B3, C4-B4, C5 and above — in every CQT frame; each curve is drawn inside its register's band of bins (0 at the band's bottom, 1 at its top), here the deterministic (most likely) level of each frame.");
         report.Add("Samples at several temperatures", "samples-by-temperature.png", $"The deterministic controls and one stochastic sample at each temperature ({string.Join(", ", DemoOptions.Temperatures.Select(t => Number(t, "0.0")))}), four rows each (registers 0-3, bottom to top): higher temperatures spread the levels and change them more often (level changes per second in `metrics.json`).");
@@ -159,16 +159,5 @@ internal sealed class DemoChain(DemoOptions options, string root, string folder,
         report.Metrics["best_of_n"] = new JsonObject { ["n"] = DemoOptions.DefaultBestOf, ["clips"] = result.Clips, ["win_rate"] = result.WinRateB, ["ties"] = result.Ties, ["judge"] = _judge.Name };
         report.Add($"Best-of-{DemoOptions.DefaultBestOf}", null, $"On {result.Clips} fresh clips, the best of {DemoOptions.DefaultBestOf} samples by the reward model beat one plain sample (same temperature {Number(evaluation.Temperature, "0.0")}) in {Number(result.WinRateB, "P1")} of the {_judge.Name} judge's verdicts (ties count half; 50 % would mean the reward model does not help).");
         return $"win rate {Number(result.WinRateB, "P1")} on {result.Clips} clips ({_judge.Name} judge; 50 % = no better than one sample)";
-    }
-
-    private static float[] Mean(float[] tensor, int plane)
-    {
-        var mean = new float[plane];
-        for (int i = 0; i < plane; i++)
-        {
-            mean[i] = 0.5f * (tensor[i] + tensor[plane + i]);
-        }
-
-        return mean;
     }
 }

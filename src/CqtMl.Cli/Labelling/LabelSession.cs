@@ -147,13 +147,7 @@ internal sealed class LabelSession : IDisposable
             _ => throw new ArgumentException($"sample '{sample}': expected a or b."),
         };
         (float[] tensor, CqtOptions cqt) = _clips.Get(row);
-        int plane = cqt.BinCount * row.Frames;
-        float[] magnitude = new float[plane];
-        for (int i = 0; i < plane; i++)
-        {
-            magnitude[i] = 0.5f * (tensor[i] + tensor[plane + i]);
-        }
-
+        float[] magnitude = CqtExtractor.ChannelMean(tensor);
         string title = $"sample {sample.ToUpperInvariant()} (temperature {(sample == "a" ? row.ATemperature : row.BTemperature):0.##}) over the CQT";
         return InlinePng.Bytes(path => ControlsOverCqt.SavePng(path, magnitude, controls, cqt.BinCount, row.Frames, cqt.FrameRate, cqt.FMin, cqt.BinsPerOctave, title));
     }

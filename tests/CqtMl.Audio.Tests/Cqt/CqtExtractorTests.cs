@@ -150,4 +150,13 @@ public class CqtExtractorTests
             Assert.Equal(interleaved[(2 * i) + 1], complexTensor[plane + i], 6);
         }
     }
+
+    [Fact]
+    public void ChannelMeanAveragesTheTwoPlanes()
+    {
+        // [2, 2, 3]: plane 0 then plane 1.
+        float[] tensor = { 1, 2, 3, 4, 5, 6, 3, 2, 1, 0, -5, 10 };
+        Assert.Equal(new[] { 2f, 2, 2, 2, 0, 8 }, CqtExtractor.ChannelMean(tensor));
+        Assert.Throws<ArgumentException>(() => CqtExtractor.ChannelMean(new float[3]));
+    }
 }
