@@ -1,3 +1,4 @@
+using CqtMl.Cli.Serving;
 using CqtMl.Preferences.Comparisons;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,7 +29,7 @@ internal static class LabelServer
         string page = Page();
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
         app.MapGet("/api/state", () => Results.Json(session.State()));
-        app.MapPost("/api/label", (LabelRequest request) => Guard(() =>
+        app.MapPost("/api/label", (LabelRequest request) => ProblemResults.Guard(() =>
         {
             if (!PreferenceLabels.TryParse(request.Label, out PreferenceLabel label))
             {
@@ -38,7 +39,7 @@ internal static class LabelServer
             session.Label(request.PairId ?? string.Empty, label);
             return Results.Json(session.State());
         }));
-        app.MapPost("/api/skip", (LabelRequest request) => Guard(() =>
+        app.MapPost("/api/skip", (LabelRequest request) => ProblemResults.Guard(() =>
         {
             session.Skip(request.PairId ?? string.Empty);
             return Results.Json(session.State());
@@ -48,25 +49,9 @@ internal static class LabelServer
             session.Undo();
             return Results.Json(session.State());
         });
-        app.MapGet("/api/pairs/{pairId}/audio.wav", (string pairId) => Guard(() => Results.File(session.Audio(pairId), "audio/wav")));
-        app.MapGet("/api/pairs/{pairId}/{sample}.png", (string pairId, string sample) => Guard(() => Results.File(session.Plot(pairId, sample), "image/png")));
+        app.MapGet("/api/pairs/{pairId}/audio.wav", (string pairId) => ProblemResults.Guard(() => Results.File(session.Audio(pairId), "audio/wav")));
+        app.MapGet("/api/pairs/{pairId}/{sample}.png", (string pairId, string sample) => ProblemResults.Guard(() => Results.File(session.Plot(pairId, sample), "image/png")));
         return app;
-    }
-
-    private static IResult Guard(Func<IResult> run)
-    {
-        try
-        {
-            return run();
-        }
-        catch (KeyNotFoundException e)
-        {
-            return Results.Problem(detail: e.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or Audio.Decoding.AudioFormatException)
-        {
-            return Results.Problem(detail: e.Message.Split('\n')[0], statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
-        }
     }
 
     private static string Page()

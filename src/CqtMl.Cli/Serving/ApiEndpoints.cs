@@ -23,14 +23,14 @@ internal static class ApiEndpoints
     {
         app.MapGet("/healthz", () => Results.Json(new { status = "ok", models = models.Source, cqt = Describe(models.Generator.Info.Cqt) }))
             .WithSummary("Liveness and the served models' CQT parameters.");
-        app.MapPost("/v1/cqt", ([FromForm] CqtForm form, HttpRequest request) => Guard(() =>
+        app.MapPost("/v1/cqt", ([FromForm] CqtForm form, HttpRequest request) => ProblemResults.Guard(() =>
             {
                 (float[] cqt, int frames, CqtOptions options) = Cqt(form, models);
                 return TensorResult.Create(request, cqt, new long[] { 2, options.BinCount, frames }, Describe(options));
             }))
             .DisableAntiforgery()
             .WithSummary("The CQT [2, bins, T] of an uploaded audio file (the served models' CQT parameters).");
-        app.MapPost("/v1/controls", ([FromForm] ControlsForm form, HttpRequest request) => Guard(() =>
+        app.MapPost("/v1/controls", ([FromForm] ControlsForm form, HttpRequest request) => ProblemResults.Guard(() =>
             {
                 GenerationOptions generation = Generation(form);
                 (float[] cqt, int frames, CqtOptions options) = Cqt(form, models);
@@ -39,7 +39,7 @@ internal static class ApiEndpoints
             }))
             .DisableAntiforgery()
             .WithSummary("Control signals [N, 4, T] for an uploaded audio file: one level per pitch register and CQT frame.");
-        app.MapPost("/v1/reward", ([FromForm] RewardForm form) => Guard(() =>
+        app.MapPost("/v1/reward", ([FromForm] RewardForm form) => ProblemResults.Guard(() =>
             {
                 (float[] controls, long[] shape) = Controls(form);
                 (float[] cqt, int frames, _) = Cqt(form, models);
@@ -52,19 +52,6 @@ internal static class ApiEndpoints
             }))
             .DisableAntiforgery()
             .WithSummary("Reward scores of controls [N, 4, T] (a float32 .npy) for an uploaded audio file, one per sample.");
-    }
-
-    /// <summary>Runs a handler, turning bad input into a 400 problem (never a stack trace).</summary>
-    private static IResult Guard(Func<IResult> run)
-    {
-        try
-        {
-            return run();
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or AudioFormatException or FormatException or EndOfStreamException or NotSupportedException)
-        {
-            return Results.Problem(detail: e.Message.Split('\n')[0].Replace(" (Parameter", string.Empty, StringComparison.Ordinal), statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
-        }
     }
 
     private static (float[] Cqt, int Frames, CqtOptions Options) Cqt(CqtForm form, ServedModels models)
