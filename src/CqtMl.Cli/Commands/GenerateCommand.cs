@@ -80,7 +80,7 @@ internal static class GenerateCommand
             }
 
             string? modelPath = parse.GetValue(model);
-            using OnnxControlGenerator generator = modelPath is null ? new OnnxControlGenerator(ShippedModels.Generator, source: ShippedModels.Source) : OnnxControlGenerator.Load(modelPath);
+            using OnnxControlGenerator generator = OnnxControlGenerator.LoadOrShipped(modelPath);
 
             // The CQT the model was trained on (its metadata says which): sample rate, hop, bins, fmin, channels.
             CqtOptions cqt = generator.Info.Cqt;
@@ -102,7 +102,7 @@ internal static class GenerateCommand
             string picked = string.Empty;
             if (best is not null)
             {
-                using OnnxRewardModel rewardModel = rewardPath is null ? new OnnxRewardModel(ShippedModels.Reward, source: ShippedModels.Source) : OnnxRewardModel.Load(rewardPath);
+                using OnnxRewardModel rewardModel = OnnxRewardModel.LoadOrShipped(rewardPath);
                 BestOfNResult result;
                 try
                 {

@@ -4,7 +4,6 @@ using System.Text.Json;
 using CqtMl.Audio.Cqt;
 using CqtMl.Audio.Decoding;
 using CqtMl.Audio.IO;
-using CqtMl.Onnx.Models;
 using CqtMl.Onnx.Reward;
 using CqtMl.Preferences.Comparisons;
 using CqtMl.Preferences.Scoring;
@@ -37,7 +36,7 @@ internal static class ScoreCommand
                 throw new UsageException("give either --pairs (with --data and --out) or an audio file (with --controls)");
             }
 
-            using OnnxRewardModel reward = parse.GetValue(model) is string path ? OnnxRewardModel.Load(path) : new OnnxRewardModel(ShippedModels.Reward, source: ShippedModels.Source);
+            using OnnxRewardModel reward = OnnxRewardModel.LoadOrShipped(parse.GetValue(model));
             if (pairsPath is not null)
             {
                 string dataRoot = parse.GetValue(data) ?? throw new UsageException("--data: required with --pairs");

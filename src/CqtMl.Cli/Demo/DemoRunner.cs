@@ -63,12 +63,12 @@ internal static class DemoRunner
         var shipped = new JsonObject();
         if (DemoData.HasMusicNetLabels(root))
         {
-            using var generator = new OnnxControlGenerator(ShippedModels.Generator, source: ShippedModels.Source);
+            using var generator = OnnxControlGenerator.LoadOrShipped(null);
             shipped["register_f1"] = DemoChain.RegisterF1(root, generator).F1;
         }
 
         string scored = Path.Combine(folder, "train", "pairs-scored-by-shipped-reward.parquet");
-        using (var reward = new OnnxRewardModel(ShippedModels.Reward, source: ShippedModels.Source))
+        using (var reward = OnnxRewardModel.LoadOrShipped(null))
         {
             shipped["reward_accuracy"] = DatasetScoring.Score(Path.Combine(folder, "pairs-labelled.parquet"), root, reward, scored).Accuracy;
         }

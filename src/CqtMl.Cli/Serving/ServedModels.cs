@@ -29,7 +29,7 @@ internal sealed class ServedModels : IDisposable
     {
         if (folder is null)
         {
-            return new ServedModels(new OnnxControlGenerator(ShippedModels.Generator, source: ShippedModels.Source), new OnnxRewardModel(ShippedModels.Reward, source: ShippedModels.Source), ShippedModels.Source);
+            return new ServedModels(OnnxControlGenerator.LoadOrShipped(null), OnnxRewardModel.LoadOrShipped(null), ShippedModels.Source);
         }
 
         if (!Directory.Exists(folder))

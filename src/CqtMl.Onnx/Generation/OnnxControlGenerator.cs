@@ -37,6 +37,12 @@ public sealed class OnnxControlGenerator : IDisposable
         }
     }
 
+    /// <summary>Loads the generator at <paramref name="path"/>, or the shipped default generator when it is null.</summary>
+    /// <param name="path">A <c>generator.onnx</c> file, or null.</param>
+    /// <returns>The generator.</returns>
+    public static OnnxControlGenerator LoadOrShipped(string? path) =>
+        path is null ? new OnnxControlGenerator(Models.ShippedModels.Generator, source: Models.ShippedModels.Source) : Load(path);
+
     /// <summary>Loads a generator model file.</summary>
     /// <param name="path">The <c>generator.onnx</c> file.</param>
     /// <param name="gpuDeviceId">A CUDA device, or null for the CPU.</param>

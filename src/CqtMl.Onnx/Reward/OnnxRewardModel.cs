@@ -42,6 +42,12 @@ public sealed class OnnxRewardModel : IDisposable
     /// <summary>Gets what the model's metadata says about it.</summary>
     public RewardModelInfo Info { get; }
 
+    /// <summary>Loads the reward model at <paramref name="path"/>, or the shipped default reward model when it is null.</summary>
+    /// <param name="path">A <c>reward.onnx</c> file, or null.</param>
+    /// <returns>The model.</returns>
+    public static OnnxRewardModel LoadOrShipped(string? path) =>
+        path is null ? new OnnxRewardModel(Models.ShippedModels.Reward, source: Models.ShippedModels.Source) : Load(path);
+
     /// <summary>Loads a reward model file.</summary>
     /// <param name="path">The <c>reward.onnx</c> file.</param>
     /// <param name="gpuDeviceId">A CUDA device, or null for the CPU.</param>
