@@ -22,7 +22,8 @@ internal static class OggLayout
     /// <summary>What <see cref="Check"/> found.</summary>
     /// <param name="Codec">The codec signature of the first packet: vorbis, opus, flac or unknown.</param>
     /// <param name="Patches">Byte ranges to overwrite while decoding (position, bytes): repaired page headers.</param>
-    public sealed record Result(string Codec, IReadOnlyList<(long Position, byte[] Bytes)> Patches);
+    /// <param name="FinalGranule">The last page's granule position: for Vorbis, the samples per channel of a stream that starts at 0.</param>
+    public sealed record Result(string Codec, IReadOnlyList<(long Position, byte[] Bytes)> Patches, long FinalGranule);
 
     /// <summary>Checks the pages of the first logical stream.</summary>
     public static Result Check(string path, Stream stream)
@@ -147,7 +148,7 @@ internal static class OggLayout
             throw new AudioFormatException(path, $"corrupt: the last Ogg page's granule position ({lastGranule}) is not a length a {length}-byte file can hold");
         }
 
-        return new Result(codec, patches);
+        return new Result(codec, patches, lastGranule);
     }
 
     /// <summary>The header bytes that clear the end-of-stream flag of <paramref name="page"/> (at <paramref name="position"/>), with its CRC recomputed.</summary>

@@ -102,7 +102,9 @@ public class MalformedHeaderTests : IDisposable
         FixCrcs(ogg, pages);
         string path = Write("eos.ogg", ogg);
         (AudioData repaired, List<string> warnings) = DecodeWithWarnings(path);
-        Assert.Equal(whole.Channels[0], repaired.Channels[0]);
+        // The intact file may go through ffmpeg's libraries and the repaired one through NVorbis: equal within float rounding.
+        Assert.Equal(whole.FrameCount, repaired.FrameCount);
+        Assert.True(Metrics.RelativeL2(whole.Channels[0], repaired.Channels[0]) < 1e-5);
         Assert.Contains(warnings, w => w.Contains(path, StringComparison.Ordinal) && w.Contains("end-of-stream", StringComparison.Ordinal));
     }
 
@@ -123,8 +125,9 @@ public class MalformedHeaderTests : IDisposable
         };
         string path = Write($"{inserted}.mp3", mp3[..at].Concat(junk).Concat(mp3[at..]).ToArray());
         (AudioData decoded, List<string> warnings) = DecodeWithWarnings(path);
+        // ffmpeg's libraries resynchronise past the junk themselves or hand the file to NLayer: equal within float rounding.
         Assert.Equal(whole.FrameCount, decoded.FrameCount);
-        Assert.Equal(whole.Channels[0], decoded.Channels[0]);
+        Assert.True(Metrics.RelativeL2(whole.Channels[0], decoded.Channels[0]) < 1e-4);
         Assert.Contains(warnings, w => w.Contains(path, StringComparison.Ordinal) && w.Contains($"skipped {junk.Length} bytes", StringComparison.Ordinal));
     }
 
