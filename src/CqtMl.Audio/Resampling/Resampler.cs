@@ -1,5 +1,6 @@
 using CqtMl.Audio.Dsp;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace CqtMl.Audio.Resampling;
@@ -22,6 +23,21 @@ public sealed class Resampler
     public const int MaxFilterTaps = 1 << 24;
 
     private const int Lanes = 8;
+
+    /// <summary>Outputs of one phase per block: <see cref="Group"/> vectors of <see cref="Lanes"/> accumulate at once.</summary>
+    private const int OutputsPerPhase = Lanes * Group * 4;
+
+    /// <summary>Vectors accumulated side by side: enough independent multiply-adds to hide their latency.</summary>
+    private const int Group = 8;
+
+    /// <summary>
+    /// The largest Down served by polyphase input streams: beyond it the streams of one block outgrow the L1 cache and
+    /// each tap would fetch its eight values from L2, so outputs are computed one by one (phase by phase) instead.
+    /// </summary>
+    private const int MaxStreamedDown = 8;
+
+    /// <summary>Input samples one block spans in <see cref="ComputeByOutput"/> (16 KB, in L1 with one phase's taps).</summary>
+    private const int BlockInputs = 4096;
 
     private readonly float[] _taps;
     private readonly int _tapsPerPhase;
@@ -134,42 +150,272 @@ public sealed class Resampler
     /// </summary>
     internal void Compute(ReadOnlySpan<float> window, long windowStart, long firstOutput, Span<float> output)
     {
+        // Outputs j and j + Up use the same filter phase and read inputs Down samples apart. Within a block, the input is
+        // split into Down polyphase streams (stream d holds inputs d, d + Down, d + 2 Down, ...); then for one phase and
+        // one tap, consecutive outputs of that phase read consecutive values of one stream, so eight outputs take one
+        // broadcast multiply-add. Each output is still the same sum in the same tap order, whatever the block: streaming
+        // and whole-signal results are identical. Inputs outside the window are zeros in the streams.
+        if (Down > MaxStreamedDown)
+        {
+            ComputeByOutput(window, windowStart, firstOutput, output);
+            return;
+        }
+
+        long blockLength = (long)Up * OutputsPerPhase;
+        int streamLength = OutputsPerPhase + (2 * HalfWidth / Down) + 4;
+        float[] streams = System.Buffers.ArrayPool<float>.Shared.Rent(Down * streamLength);
+        try
+        {
+            for (long blockStart = 0; blockStart < output.Length; blockStart += blockLength)
+            {
+                int count = (int)Math.Min(blockLength, output.Length - blockStart);
+                long first = firstOutput + blockStart;
+                long mBase = FloorDivide((first * Down / Up) - HalfWidth + 1, Down);
+                FillStreams(window, windowStart, mBase, streamLength, streams);
+                long i0 = first * Down / Up;
+                int phase = (int)(first * Down % Up);
+                int wholeStep = Down / Up, phaseStep = Down % Up;
+                for (int r = 0; r < Math.Min(Up, count); r++, i0 += wholeStep, phase += phaseStep)
+                {
+                    if (phase >= Up)
+                    {
+                        phase -= Up;
+                        i0++;
+                    }
+
+                    long n0 = i0 - HalfWidth + 1;
+                    int outputs = ((count - r - 1) / Up) + 1;
+                    PhaseOutputs(streams, streamLength, (int)(n0 - (mBase * Down)), phase, outputs, output[(int)(blockStart + r)..]);
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(streams);
+        }
+    }
+
+    /// <summary>
+    /// One dot product per output, for ratios with many phases (48 kHz -> 22.05 kHz: 147 phases, 180 KB of taps): a
+    /// block's outputs are visited phase by phase so one phase's taps stay in L1 while they serve every output of that
+    /// phase in the block. Each output's sum does not depend on the block, so streaming equals the whole signal.
+    /// </summary>
+    private void ComputeByOutput(ReadOnlySpan<float> window, long windowStart, long firstOutput, Span<float> output)
+    {
         int width = _tapsPerPhase;
         float[] scratch = new float[width];
         ref float taps = ref MemoryMarshal.GetArrayDataReference(_taps);
-        for (int j = 0; j < output.Length; j++)
+        int perPhase = Math.Max(1, BlockInputs / Down);
+        long blockLength = (long)Up * perPhase;
+        int wholeStep = Down / Up, phaseStep = Down % Up;
+        for (long blockStart = 0; blockStart < output.Length; blockStart += blockLength)
         {
-            long numerator = (firstOutput + j) * Down;
-            long i0 = numerator / Up;
-            int phase = (int)(numerator % Up);
-            long from = i0 - HalfWidth + 1 - windowStart;
-            ReadOnlySpan<float> x;
-            if (from >= 0 && from + width <= window.Length)
+            int count = (int)Math.Min(blockLength, output.Length - blockStart);
+            long first = firstOutput + blockStart;
+            long i0 = first * Down / Up;
+            int phase = (int)(first * Down % Up);
+            for (int r = 0; r < Math.Min(Up, count); r++, i0 += wholeStep, phase += phaseStep)
             {
-                x = window.Slice((int)from, width);
-            }
-            else
-            {
-                // Near the ends: copy what exists, zeros elsewhere.
-                Array.Clear(scratch);
-                long lo = Math.Max(0, from), hi = Math.Min(window.Length, from + width);
-                if (hi > lo)
+                if (phase >= Up)
                 {
-                    window[(int)lo..(int)hi].CopyTo(scratch.AsSpan((int)(lo - from)));
+                    phase -= Up;
+                    i0++;
                 }
 
-                x = scratch;
-            }
+                ref float phaseTaps = ref Unsafe.Add(ref taps, phase * width);
+                long i = i0;
+                int j = r;
+                for (; j + (3 * Up) < count; j += 4 * Up, i += 4L * Down)
+                {
+                    // Four outputs of this phase share each load of the taps.
+                    long from = i - HalfWidth + 1 - windowStart;
+                    if (from < 0 || from + (3L * Down) + width > window.Length)
+                    {
+                        break;
+                    }
 
-            ref float px = ref MemoryMarshal.GetReference(x);
-            ref float pt = ref System.Runtime.CompilerServices.Unsafe.Add(ref taps, phase * width);
-            var acc = Vector256<float>.Zero;
-            for (int k = 0; k < width; k += Lanes)
+                    Dot4(ref Unsafe.Add(ref MemoryMarshal.GetReference(window), (int)from), Down, ref phaseTaps, width, out float y0, out float y1, out float y2, out float y3);
+                    output[(int)blockStart + j] = y0;
+                    output[(int)blockStart + j + Up] = y1;
+                    output[(int)blockStart + j + (2 * Up)] = y2;
+                    output[(int)blockStart + j + (3 * Up)] = y3;
+                }
+
+                for (; j < count; j += Up, i += Down)
+                {
+                    long from = i - HalfWidth + 1 - windowStart;
+                    ReadOnlySpan<float> x;
+                    if (from >= 0 && from + width <= window.Length)
+                    {
+                        x = window.Slice((int)from, width);
+                    }
+                    else
+                    {
+                        // Near the ends: copy what exists, zeros elsewhere.
+                        Array.Clear(scratch);
+                        long lo = Math.Max(0, from), hi = Math.Min(window.Length, from + width);
+                        if (hi > lo)
+                        {
+                            window[(int)lo..(int)hi].CopyTo(scratch.AsSpan((int)(lo - from)));
+                        }
+
+                        x = scratch;
+                    }
+
+                    output[(int)blockStart + j] = Dot(ref MemoryMarshal.GetReference(x), ref phaseTaps, width);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The dot product of <paramref name="width"/> (a multiple of 8) samples with a filter phase, accumulated in two
+    /// vectors (even and odd blocks of eight taps) exactly as <see cref="Dot4"/> does, so an output's value does not
+    /// depend on which of the two computed it.
+    /// </summary>
+    private static float Dot(ref float x, ref float taps, int width)
+    {
+        Vector256<float> a = Vector256<float>.Zero, b = a;
+        int k = 0;
+        for (; k + (2 * Lanes) <= width; k += 2 * Lanes)
+        {
+            a = MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)k), Vector256.LoadUnsafe(ref taps, (nuint)k), a);
+            b = MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(k + Lanes)), Vector256.LoadUnsafe(ref taps, (nuint)(k + Lanes)), b);
+        }
+
+        if (k < width)
+        {
+            a = MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)k), Vector256.LoadUnsafe(ref taps, (nuint)k), a);
+        }
+
+        return Vector256.Sum(a + b);
+    }
+
+    /// <summary>
+    /// Four dot products with the same taps over windows <paramref name="stride"/> samples apart: each load of the taps
+    /// serves four outputs, and eight independent accumulators hide the multiply-add latency.
+    /// </summary>
+    private static void Dot4(ref float x, int stride, ref float taps, int width, out float y0, out float y1, out float y2, out float y3)
+    {
+        Vector256<float> a0 = Vector256<float>.Zero, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        ref float x1 = ref Unsafe.Add(ref x, stride);
+        ref float x2 = ref Unsafe.Add(ref x, 2 * stride);
+        ref float x3 = ref Unsafe.Add(ref x, 3 * stride);
+        int k = 0;
+        for (; k + (2 * Lanes) <= width; k += 2 * Lanes)
+        {
+            Vector256<float> t = Vector256.LoadUnsafe(ref taps, (nuint)k), u = Vector256.LoadUnsafe(ref taps, (nuint)(k + Lanes));
+            a0 = MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)k), t, a0);
+            b0 = MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(k + Lanes)), u, b0);
+            a1 = MultiplyAdd(Vector256.LoadUnsafe(ref x1, (nuint)k), t, a1);
+            b1 = MultiplyAdd(Vector256.LoadUnsafe(ref x1, (nuint)(k + Lanes)), u, b1);
+            a2 = MultiplyAdd(Vector256.LoadUnsafe(ref x2, (nuint)k), t, a2);
+            b2 = MultiplyAdd(Vector256.LoadUnsafe(ref x2, (nuint)(k + Lanes)), u, b2);
+            a3 = MultiplyAdd(Vector256.LoadUnsafe(ref x3, (nuint)k), t, a3);
+            b3 = MultiplyAdd(Vector256.LoadUnsafe(ref x3, (nuint)(k + Lanes)), u, b3);
+        }
+
+        if (k < width)
+        {
+            Vector256<float> t = Vector256.LoadUnsafe(ref taps, (nuint)k);
+            a0 = MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)k), t, a0);
+            a1 = MultiplyAdd(Vector256.LoadUnsafe(ref x1, (nuint)k), t, a1);
+            a2 = MultiplyAdd(Vector256.LoadUnsafe(ref x2, (nuint)k), t, a2);
+            a3 = MultiplyAdd(Vector256.LoadUnsafe(ref x3, (nuint)k), t, a3);
+        }
+
+        y0 = Vector256.Sum(a0 + b0);
+        y1 = Vector256.Sum(a1 + b1);
+        y2 = Vector256.Sum(a2 + b2);
+        y3 = Vector256.Sum(a3 + b3);
+    }
+
+    private static long FloorDivide(long a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+    private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
+    private static float MultiplyAdd(float a, float b, float c) =>
+        System.Runtime.Intrinsics.X86.Fma.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+
+    /// <summary>Splits the input from stream row <paramref name="mBase"/> on into the Down polyphase streams.</summary>
+    private void FillStreams(ReadOnlySpan<float> window, long windowStart, long mBase, int streamLength, float[] streams)
+    {
+        long start = (mBase * Down) - windowStart;
+        for (int m = 0; m < streamLength; m++)
+        {
+            long n = start + ((long)m * Down);
+            for (int d = 0; d < Down; d++, n++)
             {
-                acc += Vector256.LoadUnsafe(ref px, (nuint)k) * Vector256.LoadUnsafe(ref pt, (nuint)k);
+                streams[(d * streamLength) + m] = n >= 0 && n < window.Length ? window[(int)n] : 0f;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Computes <paramref name="outputs"/> outputs of one filter phase, Up apart in <paramref name="output"/>; the first
+    /// reads input <paramref name="offset"/> (relative to the streams' start) at tap 0, each next one Down later.
+    /// </summary>
+    private void PhaseOutputs(float[] streams, int streamLength, int offset, int phase, int outputs, Span<float> output)
+    {
+        int taps = 2 * HalfWidth, up = Up, down = Down;
+        ref float h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_taps), phase * _tapsPerPhase);
+        ref float x = ref MemoryMarshal.GetArrayDataReference(streams);
+        Span<float> lanes = stackalloc float[Lanes * Group];
+        int q = 0;
+        for (; q + (Lanes * Group) <= outputs; q += Lanes * Group)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            int d = offset % down, m = (offset / down) + q;
+            for (int k = 0; k < taps; k++)
+            {
+                var tap = Vector256.Create(Unsafe.Add(ref h, k));
+                ref float row = ref Unsafe.Add(ref x, (d * streamLength) + m);
+                a0 = MultiplyAdd(tap, Vector256.LoadUnsafe(ref row, 0), a0);
+                a1 = MultiplyAdd(tap, Vector256.LoadUnsafe(ref row, 8), a1);
+                a2 = MultiplyAdd(tap, Vector256.LoadUnsafe(ref row, 16), a2);
+                a3 = MultiplyAdd(tap, Vector256.LoadUnsafe(ref row, 24), a3);
+                a4 = MultiplyAdd(tap, Vector256.LoadUnsafe(ref row, 32), a4);
+                a5 = MultiplyAdd(tap, Vector256.LoadUnsafe(ref row, 40), a5);
+                a6 = MultiplyAdd(tap, Vector256.LoadUnsafe(ref row, 48), a6);
+                a7 = MultiplyAdd(tap, Vector256.LoadUnsafe(ref row, 56), a7);
+                if (++d == down)
+                {
+                    d = 0;
+                    m++;
+                }
             }
 
-            output[j] = Vector256.Sum(acc);
+            a0.CopyTo(lanes);
+            a1.CopyTo(lanes[8..]);
+            a2.CopyTo(lanes[16..]);
+            a3.CopyTo(lanes[24..]);
+            a4.CopyTo(lanes[32..]);
+            a5.CopyTo(lanes[40..]);
+            a6.CopyTo(lanes[48..]);
+            a7.CopyTo(lanes[56..]);
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                output[(q + i) * up] = lanes[i];
+            }
+        }
+
+        for (; q < outputs; q++)
+        {
+            // The same sum, tap by tap, one output at a time (block tails).
+            float acc = 0;
+            int d = offset % down, m = (offset / down) + q;
+            for (int k = 0; k < taps; k++)
+            {
+                acc = MultiplyAdd(Unsafe.Add(ref h, k), Unsafe.Add(ref x, (d * streamLength) + m), acc);
+                if (++d == down)
+                {
+                    d = 0;
+                    m++;
+                }
+            }
+
+            output[q * up] = acc;
         }
     }
 
