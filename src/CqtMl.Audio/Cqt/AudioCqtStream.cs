@@ -6,7 +6,10 @@ namespace CqtMl.Audio.Cqt;
 /// <summary>
 /// Decodes, resamples and transforms an audio file in one streaming pass, yielding the two-channel CQT tensor
 /// <c>[2, bins, frames]</c> (see <see cref="CqtOptions.Channels"/>) block by block. Memory stays bounded whatever the
-/// file's length, and the frame count is known before the first block.
+/// file's length, and the frame count is known before the first block. Where one signal is transformed (the complex
+/// layout, or a mono file) the channels are mixed before resampling, so only one signal is resampled. The result equals
+/// decoding the whole file, mixing, resampling and <see cref="CqtExtractor.ComputeTensor(IReadOnlyList{float[]})"/>,
+/// value for value.
 /// </summary>
 public sealed class AudioCqtStream : IDisposable
 {
@@ -20,17 +23,26 @@ public sealed class AudioCqtStream : IDisposable
     /// <summary>Opens <paramref name="reader"/> for transformation with <paramref name="extractor"/>.</summary>
     /// <param name="reader">A decoder positioned at the start; the stream owns and disposes it.</param>
     /// <param name="extractor">The CQT; its sample rate is the target rate.</param>
-    public AudioCqtStream(AudioReader reader, CqtExtractor extractor)
+    /// <param name="sampleCount">
+    /// The signal's length at the CQT's rate when it must be fixed (truncated, or padded with silence); null keeps the
+    /// file's length. Decoding stops as soon as the fixed length is covered.
+    /// </param>
+    public AudioCqtStream(AudioReader reader, CqtExtractor extractor, long? sampleCount = null)
     {
         _reader = reader ?? throw new ArgumentNullException(nameof(reader));
         _extractor = extractor ?? throw new ArgumentNullException(nameof(extractor));
+        if (sampleCount is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sampleCount), sampleCount, "Must be zero or more.");
+        }
+
         long sourceFrames = reader.FrameCount ?? throw new AudioFormatException(reader.Path, "the decoder cannot tell the length in advance");
         int targetRate = extractor.Options.SampleRate;
         Resampler? resampler;
         try
         {
             resampler = reader.SampleRate == targetRate ? null : new Resampler(reader.SampleRate, targetRate);
-            SampleCount = resampler?.OutputLength(sourceFrames) ?? sourceFrames;
+            SampleCount = sampleCount ?? resampler?.OutputLength(sourceFrames) ?? sourceFrames;
             FrameCount = extractor.Options.FrameCount(SampleCount);
         }
         catch (ArgumentOutOfRangeException e)
@@ -58,6 +70,30 @@ public sealed class AudioCqtStream : IDisposable
     /// <summary>Gets the time spent in the CQT so far, in seconds.</summary>
     public double CqtSeconds { get; private set; }
 
+    /// <summary>
+    /// Computes the whole tensor <c>[2, bins, frames]</c> of a file by streaming it: decoding, mixing, resampling and
+    /// the CQT run block by block, so only the result grows with the file. A decoder limitation (see
+    /// <see cref="AudioFormatException.IsDecoderLimitation"/>) is retried through ffmpeg when it is on the PATH.
+    /// </summary>
+    /// <param name="path">The audio file.</param>
+    /// <param name="extractor">The CQT.</param>
+    /// <param name="sampleCount">A fixed length at the CQT's rate (truncated or padded with silence), or null.</param>
+    /// <returns>The tensor, row-major, and its frame count.</returns>
+    /// <exception cref="AudioFormatException">The file cannot be decoded; the message says why.</exception>
+    public static (float[] Tensor, int Frames) ComputeTensor(string path, CqtExtractor extractor, long? sampleCount = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(extractor);
+        try
+        {
+            return ComputeTensor(AudioDecoder.Open(path), extractor, sampleCount);
+        }
+        catch (AudioFormatException e) when (e.IsDecoderLimitation && FfmpegReader.IsAvailable)
+        {
+            return ComputeTensor(FfmpegReader.Open(path), extractor, sampleCount);
+        }
+    }
+
     /// <summary>Decodes the whole file and yields the tensor's blocks in order.</summary>
     /// <returns>The blocks; together they cover frames 0 to <see cref="FrameCount"/> - 1 exactly once.</returns>
     public IEnumerable<CqtTensorBlock> ReadBlocks()
@@ -65,7 +101,7 @@ public sealed class AudioCqtStream : IDisposable
         int channels = _reader.ChannelCount;
         var buffers = Enumerable.Range(0, channels).Select(_ => new float[ReadBlock]).ToArray();
         var mono = new float[ReadBlock];
-        bool complex = _extractor.Options.Channels == CqtChannels.Complex;
+        bool mix = _cqt.Length == 1 && channels > 1 && _extractor.Options.Channels == CqtChannels.Complex;
         var pending = new Queue<CqtBlock>[_cqt.Length];
         for (int s = 0; s < pending.Length; s++)
         {
@@ -73,39 +109,46 @@ public sealed class AudioCqtStream : IDisposable
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        long fed = 0;
         bool done = false;
         while (!done)
         {
             clock.Restart();
-            int read = _reader.Read(buffers, 0, ReadBlock);
+            bool covered = fed >= SampleCount;
+            int read = covered ? 0 : _reader.Read(buffers, 0, ReadBlock);
             var inputs = new float[_cqt.Length][];
             for (int s = 0; s < _cqt.Length; s++)
             {
                 ReadOnlySpan<float> source;
-                if (_cqt.Length == 2)
-                {
-                    source = buffers[s].AsSpan(0, read);
-                }
-                else if (complex && channels > 1)
+                if (mix)
                 {
                     MixInto(buffers, read, mono);
                     source = mono.AsSpan(0, read);
                 }
                 else
                 {
-                    source = buffers[0].AsSpan(0, read);
+                    source = buffers[s].AsSpan(0, read);
                 }
 
                 ResamplerStream? resampler = _resamplers[s];
-                inputs[s] = resampler is null ? source.ToArray() : read > 0 ? resampler.Push(source) : resampler.Complete();
+                inputs[s] = covered ? Array.Empty<float>() : resampler is null ? source.ToArray() : read > 0 ? resampler.Push(source) : resampler.Complete();
             }
 
+            done = read == 0;
+            int take = (int)Math.Min(inputs[0].Length, SampleCount - fed);
+            int pad = done ? (int)(SampleCount - fed - take) : 0;
+            fed += take + pad;
             DecodeSeconds += clock.Elapsed.TotalSeconds;
             clock.Restart();
-            done = read == 0;
             for (int s = 0; s < _cqt.Length; s++)
             {
-                _cqt[s].Write(inputs[s]);
+                _cqt[s].Write(inputs[s].AsSpan(0, take));
+                if (pad > 0)
+                {
+                    // The file is shorter than the fixed length: silence after it.
+                    _cqt[s].Write(new float[pad]);
+                }
+
                 if (done)
                 {
                     _cqt[s].Complete();
@@ -129,8 +172,26 @@ public sealed class AudioCqtStream : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _reader.Dispose();
 
+    private static (float[] Tensor, int Frames) ComputeTensor(AudioReader reader, CqtExtractor extractor, long? sampleCount)
+    {
+        using var stream = new AudioCqtStream(reader, extractor, sampleCount);
+        int bins = extractor.Options.BinCount, frames = stream.FrameCount;
+        var tensor = new float[2L * bins * frames];
+        foreach (CqtTensorBlock block in stream.ReadBlocks())
+        {
+            for (int k = 0; k < bins; k++)
+            {
+                block.Channel0.AsSpan(k * block.FrameCount, block.FrameCount).CopyTo(tensor.AsSpan((k * frames) + block.FirstFrame));
+                block.Channel1.AsSpan(k * block.FrameCount, block.FrameCount).CopyTo(tensor.AsSpan(((bins + k) * frames) + block.FirstFrame));
+            }
+        }
+
+        return (tensor, frames);
+    }
+
     private static void MixInto(float[][] channels, int count, float[] mono)
     {
+        // The same arithmetic as CqtExtractor.MixToMono (sum in channel order, then one scaling).
         float scale = 1f / channels.Length;
         for (int i = 0; i < count; i++)
         {
