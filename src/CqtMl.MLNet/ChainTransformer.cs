@@ -26,7 +26,7 @@ public abstract class ChainTransformer : ITransformer
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _chain.GetRowToRowMapper(inputSchema);
 
     /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => _chain.Transform(input);
+    public virtual IDataView Transform(IDataView input) => _chain.Transform(input);
 
     /// <inheritdoc/>
     void ICanSaveModel.Save(ModelSaveContext ctx) => _chain.Save(ctx);

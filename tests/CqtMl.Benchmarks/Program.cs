@@ -51,6 +51,12 @@ public static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "dataset")
+        {
+            DatasetThroughput.Run(Console.Out, args[1..]);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "serve-load")
         {
             ServeLoad.Run(Console.Out, args[1..]);

@@ -9,9 +9,10 @@ namespace CqtMl.MLNet;
 /// <summary>
 /// Computes the Constant-Q Transform of an audio column: a <see cref="string"/> path (decoded and resampled like the
 /// CLI) or a <see cref="VectorDataViewType"/> of mono PCM at <see cref="Options.SampleRate"/>. The output is a
-/// <c>Vector&lt;Single&gt;</c> laid out <c>[2, BinCount, T]</c> row-major (see <see cref="CqtChannels"/>). The transform runs
-/// as an ONNX graph in ONNX Runtime (CUDA when <see cref="Options.GpuDeviceId"/> is set), and the fitted pipeline
-/// saves with its parameters.
+/// <c>Vector&lt;Single&gt;</c> laid out <c>[2, BinCount, T]</c> row-major (see <see cref="CqtChannels"/>). For paths on the
+/// CPU the native engine streams each file (decode, mix, resample, CQT in blocks) and the transformed data view computes
+/// several files in parallel; on a GPU (<see cref="Options.GpuDeviceId"/>) and for PCM input the transform runs as an
+/// ONNX graph in ONNX Runtime. The fitted pipeline saves with its parameters.
 /// </summary>
 public sealed class CqtEstimator : IEstimator<CqtTransformer>
 {
@@ -23,6 +24,11 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
         Opts = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, nameof(options.OutputColumnName));
         ToCqtOptions(options).Validate();
+        if (options.FilesInParallel is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.FilesInParallel, "FilesInParallel must be positive or null.");
+        }
+
         if (options.MaxDurationSeconds is <= 0 or double.NaN)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxDurationSeconds, "MaxDurationSeconds must be positive or null.");
@@ -39,8 +45,8 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         DataViewType type = CheckInput(input.Schema);
-        var (pipeline, onnx) = BuildPipeline(type is TextDataViewType);
-        return new CqtTransformer(pipeline.Fit(input), Opts, onnx);
+        var (pipeline, onnx, native) = BuildPipeline(type is TextDataViewType);
+        return new CqtTransformer(pipeline.Fit(input), Opts, onnx, native);
     }
 
     /// <inheritdoc/>
@@ -63,7 +69,7 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
         return BuildPipeline(isPath).Pipeline.GetOutputSchema(inputSchema);
     }
 
-    private (IEstimator<ITransformer> Pipeline, byte[] Onnx) BuildPipeline(bool isPath)
+    private (IEstimator<ITransformer> Pipeline, byte[] Onnx, string? NativeParameters) BuildPipeline(bool isPath)
     {
         CqtOptions cqt = ToCqtOptions(Opts);
         CqtOnnxInput layout = isPath && Opts.Channels == CqtChannels.Stereo ? CqtOnnxInput.PlanarStereo : CqtOnnxInput.Mono;
@@ -72,17 +78,17 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
 
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         var helpers = new List<string>();
-        if (isPath && Opts.CacheDirectory is not null)
+        if (isPath && (Opts.CacheDirectory is not null || Opts.GpuDeviceId is null))
         {
-            // Cached: the native engine behind a content-keyed disk cache, in one versioned custom mapping.
-            string encoded = CachedCqtMapping.Encode(Opts);
+            // On the CPU, and whenever cached: the native engine, streamed, in one versioned custom mapping.
+            string encoded = NativeCqtParameters.Of(Opts, cached: Opts.CacheDirectory is not null).Encode();
             pipeline = pipeline
                 .Append(_transforms.CopyColumns(AudioDecodingMapping.PathColumn, InputColumn))
-                .Append(_transforms.Expression(CachedCqtMapping.ParametersColumn, $"p => \"{encoded}\"", AudioDecodingMapping.PathColumn))
-                .Append(_transforms.CustomMapping<CachedCqtMapping.Input, CachedCqtMapping.Output>(CachedCqtMapping.Map, CachedCqtMapping.ContractName))
-                .Append(_transforms.CopyColumns(Opts.OutputColumnName, CachedCqtMapping.OutputColumn))
-                .Append(_transforms.DropColumns(AudioDecodingMapping.PathColumn, CachedCqtMapping.ParametersColumn, CachedCqtMapping.OutputColumn));
-            return (pipeline, onnx);
+                .Append(_transforms.Expression(NativeCqtMapping.ParametersColumn, $"p => \"{encoded}\"", AudioDecodingMapping.PathColumn))
+                .Append(_transforms.CustomMapping<NativeCqtMapping.Input, NativeCqtMapping.Output>(NativeCqtMapping.Map, NativeCqtMapping.ContractName))
+                .Append(_transforms.CopyColumns(Opts.OutputColumnName, NativeCqtMapping.OutputColumn))
+                .Append(_transforms.DropColumns(AudioDecodingMapping.PathColumn, NativeCqtMapping.ParametersColumn, NativeCqtMapping.OutputColumn));
+            return (pipeline, onnx, encoded);
         }
 
         if (isPath)
@@ -104,7 +110,7 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
             pipeline = pipeline.Append(_transforms.DropColumns(helpers.ToArray()));
         }
 
-        return (pipeline, onnx);
+        return (pipeline, onnx, null);
     }
 
     internal static CqtOptions ToCqtOptions(Options options) => new()
@@ -167,10 +173,15 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
         public bool FallbackToCpu;
 
         /// <summary>
-        /// When set (and the input is a path), CQTs are computed by the native engine and cached in this folder, keyed
-        /// by the file's content and every parameter; a second pass reads them back. The output is then a
-        /// variable-size vector. Default null (no cache; the ONNX graph computes).
+        /// When set (and the input is a path), CQTs are cached in this folder, keyed by the file's content and every
+        /// parameter; a second pass reads them back. Default null (no cache).
         /// </summary>
         public string? CacheDirectory;
+
+        /// <summary>
+        /// For paths on the CPU: how many files a cursor of the transformed data computes at once, ahead of the row it
+        /// is at (results and order unchanged); 1 computes row by row. Default null: one per processor.
+        /// </summary>
+        public int? FilesInParallel;
     }
 }

@@ -1,0 +1,57 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace CqtMl.MLNet;
+
+/// <summary>
+/// The saved contract <c>CqtMl.NativeCqt.v1</c>: the CQT of the audio file named in <see cref="Input.Path"/> by the
+/// native engine, streamed (decode -> mix -> resample -> CQT in blocks), through the disk cache when the parameters name
+/// one. <see cref="CqtEstimator"/> uses it on the CPU; all parameters travel in one constant text column
+/// (<see cref="NativeCqtParameters"/>).
+/// </summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class NativeCqtMapping : CustomMappingFactory<NativeCqtMapping.Input, NativeCqtMapping.Output>
+{
+    /// <summary>The contract name stored in saved models; bump the version when the semantics change.</summary>
+    public const string ContractName = "CqtMl.NativeCqt.v1";
+
+    /// <summary>The helper column holding the encoded parameters.</summary>
+    public const string ParametersColumn = "__cqtml_cqt_parameters";
+
+    /// <summary>The helper column receiving the tensor.</summary>
+    public const string OutputColumn = "__cqtml_cqt";
+
+    /// <inheritdoc/>
+    public override Action<Input, Output> GetMapping() => Map;
+
+    /// <summary>Computes (or fetches) one row's CQT.</summary>
+    /// <param name="input">The path and the encoded parameters.</param>
+    /// <param name="output">Receives the tensor <c>[2, bins, T]</c>.</param>
+    public static void Map(Input input, Output output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        output.Cqt = NativeCqt.Map(input.Path, input.Parameters);
+    }
+
+    /// <summary>The mapping's input row.</summary>
+    public sealed class Input
+    {
+        /// <summary>Gets or sets the audio file path.</summary>
+        [ColumnName(AudioDecodingMapping.PathColumn)]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>Gets or sets the encoded parameters.</summary>
+        [ColumnName(ParametersColumn)]
+        public string Parameters { get; set; } = string.Empty;
+    }
+
+    /// <summary>The mapping's output row.</summary>
+    public sealed class Output
+    {
+        /// <summary>Gets or sets the CQT tensor.</summary>
+        [ColumnName(OutputColumn)]
+        [VectorType]
+        public float[] Cqt { get; set; } = Array.Empty<float>();
+    }
+}
