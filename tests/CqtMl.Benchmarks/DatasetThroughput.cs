@@ -46,6 +46,8 @@ internal static class DatasetThroughput
                 AudioCqtStream.ComputeTensor(path, oneThread);
             }
         });
+        Row(output, "AudioCqtStream.ComputeTensor, the files spread over all cores (Parallel.ForEach), one thread each", Environment.ProcessorCount, paths.Length, audioSeconds, () =>
+            Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, path => AudioCqtStream.ComputeTensor(path, oneThread)));
         foreach (int? parallel in new int?[] { 1, null })
         {
             ITransformer model = ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Path", FilesInParallel = parallel }).Fit(data);

@@ -19,15 +19,17 @@ public sealed class AudioCqtStream : IDisposable
     private readonly CqtExtractor _extractor;
     private readonly ResamplerStream?[] _resamplers;
     private readonly CqtStream[] _cqt;
+    private readonly long _firstSample;
 
     /// <summary>Opens <paramref name="reader"/> for transformation with <paramref name="extractor"/>.</summary>
     /// <param name="reader">A decoder positioned at the start; the stream owns and disposes it.</param>
     /// <param name="extractor">The CQT; its sample rate is the target rate.</param>
     /// <param name="sampleCount">
     /// The signal's length at the CQT's rate when it must be fixed (truncated, or padded with silence); null keeps the
-    /// file's length. Decoding stops as soon as the fixed length is covered.
+    /// file's length from <paramref name="firstSample"/> on. Decoding stops as soon as the fixed length is covered.
     /// </param>
-    public AudioCqtStream(AudioReader reader, CqtExtractor extractor, long? sampleCount = null)
+    /// <param name="firstSample">The first sample at the CQT's rate to transform (a clip's start); earlier ones are skipped.</param>
+    public AudioCqtStream(AudioReader reader, CqtExtractor extractor, long? sampleCount = null, long firstSample = 0)
     {
         _reader = reader ?? throw new ArgumentNullException(nameof(reader));
         _extractor = extractor ?? throw new ArgumentNullException(nameof(extractor));
@@ -36,13 +38,17 @@ public sealed class AudioCqtStream : IDisposable
             throw new ArgumentOutOfRangeException(nameof(sampleCount), sampleCount, "Must be zero or more.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(firstSample);
+        _firstSample = firstSample;
+
         long sourceFrames = reader.FrameCount ?? throw new AudioFormatException(reader.Path, "the decoder cannot tell the length in advance");
         int targetRate = extractor.Options.SampleRate;
         Resampler? resampler;
         try
         {
             resampler = reader.SampleRate == targetRate ? null : new Resampler(reader.SampleRate, targetRate);
-            SampleCount = sampleCount ?? resampler?.OutputLength(sourceFrames) ?? sourceFrames;
+            SourceSampleCount = resampler?.OutputLength(sourceFrames) ?? sourceFrames;
+            SampleCount = sampleCount ?? Math.Max(0, SourceSampleCount - firstSample);
             FrameCount = extractor.Options.FrameCount(SampleCount);
         }
         catch (ArgumentOutOfRangeException e)
@@ -55,8 +61,11 @@ public sealed class AudioCqtStream : IDisposable
         _cqt = Enumerable.Range(0, signals).Select(_ => extractor.CreateStream()).ToArray();
     }
 
-    /// <summary>Gets the number of samples per channel at the CQT's sample rate.</summary>
+    /// <summary>Gets the number of samples per channel transformed, at the CQT's sample rate.</summary>
     public long SampleCount { get; }
+
+    /// <summary>Gets the whole file's length in samples per channel at the CQT's sample rate.</summary>
+    public long SourceSampleCount { get; }
 
     /// <summary>Gets the duration in seconds.</summary>
     public double Duration => (double)SampleCount / _extractor.Options.SampleRate;
@@ -80,18 +89,42 @@ public sealed class AudioCqtStream : IDisposable
     /// <param name="sampleCount">A fixed length at the CQT's rate (truncated or padded with silence), or null.</param>
     /// <returns>The tensor, row-major, and its frame count.</returns>
     /// <exception cref="AudioFormatException">The file cannot be decoded; the message says why.</exception>
-    public static (float[] Tensor, int Frames) ComputeTensor(string path, CqtExtractor extractor, long? sampleCount = null)
+    public static (float[] Tensor, int Frames) ComputeTensor(string path, CqtExtractor extractor, long? sampleCount = null) =>
+        ComputeTensor(path, extractor, _ => (0, sampleCount));
+
+    /// <summary>
+    /// Computes the tensor of a part of a file by streaming it, the part chosen once the file's length at the CQT's
+    /// rate is known (decoding stops at the part's end).
+    /// </summary>
+    /// <param name="path">The audio file.</param>
+    /// <param name="extractor">The CQT.</param>
+    /// <param name="part">Given the file's length at the CQT's rate: the first sample and the length (null: to the end).</param>
+    /// <returns>The tensor, row-major, and its frame count.</returns>
+    /// <exception cref="AudioFormatException">The file cannot be decoded; the message says why.</exception>
+    public static (float[] Tensor, int Frames) ComputeTensor(string path, CqtExtractor extractor, Func<long, (long FirstSample, long? SampleCount)> part)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(extractor);
+        ArgumentNullException.ThrowIfNull(part);
         try
         {
-            return ComputeTensor(AudioDecoder.Open(path), extractor, sampleCount);
+            return ComputeTensor(AudioDecoder.Open(path), extractor, part);
         }
         catch (AudioFormatException e) when (e.IsDecoderLimitation && FfmpegReader.IsAvailable)
         {
-            return ComputeTensor(FfmpegReader.Open(path), extractor, sampleCount);
+            return ComputeTensor(FfmpegReader.Open(path), extractor, part);
         }
+    }
+
+    /// <summary>Gets a file's length in samples per channel at <paramref name="sampleRate"/>, from the reader's header.</summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="sampleRate">The rate.</param>
+    /// <returns>The length after resampling.</returns>
+    public static long LengthAt(AudioReader reader, int sampleRate)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        long frames = reader.FrameCount ?? throw new AudioFormatException(reader.Path, "the decoder cannot tell the length in advance");
+        return reader.SampleRate == sampleRate ? frames : new Resampler(reader.SampleRate, sampleRate).OutputLength(frames);
     }
 
     /// <summary>Decodes the whole file and yields the tensor's blocks in order.</summary>
@@ -109,7 +142,7 @@ public sealed class AudioCqtStream : IDisposable
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        long fed = 0;
+        long fed = 0, produced = 0;
         bool done = false;
         while (!done)
         {
@@ -135,14 +168,18 @@ public sealed class AudioCqtStream : IDisposable
             }
 
             done = read == 0;
-            int take = (int)Math.Min(inputs[0].Length, SampleCount - fed);
+
+            // This chunk covers resampled samples [produced, produced + length); the part from _firstSample on is fed.
+            int skip = (int)Math.Clamp(_firstSample - produced, 0, inputs[0].Length);
+            produced += inputs[0].Length;
+            int take = (int)Math.Min(inputs[0].Length - skip, SampleCount - fed);
             int pad = done ? (int)(SampleCount - fed - take) : 0;
             fed += take + pad;
             DecodeSeconds += clock.Elapsed.TotalSeconds;
             clock.Restart();
             for (int s = 0; s < _cqt.Length; s++)
             {
-                _cqt[s].Write(inputs[s].AsSpan(0, take));
+                _cqt[s].Write(inputs[s].AsSpan(skip, take));
                 if (pad > 0)
                 {
                     // The file is shorter than the fixed length: silence after it.
@@ -172,9 +209,20 @@ public sealed class AudioCqtStream : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _reader.Dispose();
 
-    private static (float[] Tensor, int Frames) ComputeTensor(AudioReader reader, CqtExtractor extractor, long? sampleCount)
+    private static (float[] Tensor, int Frames) ComputeTensor(AudioReader reader, CqtExtractor extractor, Func<long, (long FirstSample, long? SampleCount)> part)
     {
-        using var stream = new AudioCqtStream(reader, extractor, sampleCount);
+        (long first, long? count) = (0, null);
+        try
+        {
+            (first, count) = part(LengthAt(reader, extractor.Options.SampleRate));
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+
+        using var stream = new AudioCqtStream(reader, extractor, count, first);
         int bins = extractor.Options.BinCount, frames = stream.FrameCount;
         var tensor = new float[2L * bins * frames];
         foreach (CqtTensorBlock block in stream.ReadBlocks())

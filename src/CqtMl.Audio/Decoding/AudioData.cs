@@ -66,6 +66,27 @@ public sealed class AudioData
     /// <exception cref="ArgumentOutOfRangeException">The offset is negative or not before the end, or the duration not positive.</exception>
     public AudioData Clip(double offsetSeconds, double durationSeconds)
     {
+        (long start, int length) = ClipWindow(FrameCount, SampleRate, offsetSeconds, durationSeconds);
+        if (start == 0 && length == FrameCount)
+        {
+            return this;
+        }
+
+        return new AudioData(SampleRate, Channels.Select(c => c.AsSpan((int)start, length).ToArray()).ToArray());
+    }
+
+    /// <summary>
+    /// The samples a clip covers in a signal of <paramref name="frameCount"/> samples at <paramref name="sampleRate"/>:
+    /// the offset rounded to a sample, the duration rounded and cut at the end (at least one sample).
+    /// </summary>
+    /// <param name="frameCount">The signal's length in samples.</param>
+    /// <param name="sampleRate">Its sample rate.</param>
+    /// <param name="offsetSeconds">The clip's start in seconds; must be before the end.</param>
+    /// <param name="durationSeconds">The clip's duration in seconds; positive.</param>
+    /// <returns>The first sample and the length.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The offset or the duration is not valid for the signal.</exception>
+    public static (long Start, int Length) ClipWindow(long frameCount, int sampleRate, double offsetSeconds, double durationSeconds)
+    {
         if (!(offsetSeconds >= 0) || double.IsInfinity(offsetSeconds))
         {
             throw new ArgumentOutOfRangeException(nameof(offsetSeconds), offsetSeconds, "The clip offset must be a finite number of seconds, at least 0.");
@@ -76,19 +97,14 @@ public sealed class AudioData
             throw new ArgumentOutOfRangeException(nameof(durationSeconds), durationSeconds, "The clip duration must be a positive, finite number of seconds.");
         }
 
-        long start = (long)Math.Round(offsetSeconds * SampleRate);
-        if (start >= FrameCount)
+        long start = (long)Math.Round(offsetSeconds * sampleRate);
+        if (start >= frameCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(offsetSeconds), offsetSeconds, $"The clip offset {offsetSeconds} s is not before the end of the audio ({Duration:0.###} s).");
+            throw new ArgumentOutOfRangeException(nameof(offsetSeconds), offsetSeconds, $"The clip offset {offsetSeconds} s is not before the end of the audio ({(double)frameCount / sampleRate:0.###} s).");
         }
 
-        int length = (int)Math.Max(1, Math.Min(Math.Round(durationSeconds * SampleRate), FrameCount - start));
-        if (start == 0 && length == FrameCount)
-        {
-            return this;
-        }
-
-        return new AudioData(SampleRate, Channels.Select(c => c.AsSpan((int)start, length).ToArray()).ToArray());
+        int length = (int)Math.Max(1, Math.Min(Math.Round(durationSeconds * sampleRate), frameCount - start));
+        return (start, length);
     }
 
     /// <summary>Returns the mean of all channels.</summary>

@@ -85,12 +85,11 @@ internal static class GenerateCommand
             // The CQT the model was trained on (its metadata says which): sample rate, hop, bins, fmin, channels.
             CqtOptions cqt = generator.Info.Cqt;
             (double? clipOffset, double? clipDuration) = (parse.GetValue(offset), parse.GetValue(duration));
-            AudioData audio = AudioDecoder.Decode(audioPath, cqt.SampleRate);
             float[] tensor;
             int frames;
             try
             {
-                (tensor, frames) = ClipCqt.Compute(audio, new CqtExtractor(cqt), clipOffset, clipDuration);
+                (tensor, frames) = ClipCqt.Compute(audioPath, new CqtExtractor(cqt), clipOffset, clipDuration);
             }
             catch (ArgumentOutOfRangeException e)
             {

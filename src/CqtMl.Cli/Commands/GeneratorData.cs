@@ -21,10 +21,7 @@ internal static class GeneratorData
 
     public static TrainingExample FromFile(string path, CqtExtractor extractor, MusicNetRecording? labels = null)
     {
-        int rate = extractor.Options.SampleRate;
-        float[][] channels = AudioDecoder.Decode(path, rate).Channels;
-        float[] tensor = extractor.ComputeTensor(channels);
-        int frames = extractor.Options.FrameCount(channels[0].Length);
+        (float[] tensor, int frames) = AudioCqtStream.ComputeTensor(path, extractor);
         if (labels is null)
         {
             return new TrainingExample(tensor, new float[4 * frames], frames);

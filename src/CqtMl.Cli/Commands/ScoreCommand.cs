@@ -50,7 +50,7 @@ internal static class ScoreCommand
             string controlsPath = parse.GetValue(controls) ?? throw new UsageException("--controls: required with an audio file");
             (long[] shape, float[] values) = NpyReader.ReadAll(controlsPath);
             CqtOptions cqt = reward.Info.Cqt;
-            (float[] tensor, int frames) = ClipCqt.Compute(AudioDecoder.Decode(audioPath!, cqt.SampleRate), new CqtExtractor(cqt), parse.GetValue(offset), parse.GetValue(duration));
+            (float[] tensor, int frames) = ClipCqt.Compute(audioPath!, new CqtExtractor(cqt), parse.GetValue(offset), parse.GetValue(duration));
             if (shape.Length != 3 || shape[1] != RewardContract.Registers || shape[2] != frames)
             {
                 throw new InvalidDataException($"{controlsPath}: controls of shape ({string.Join(", ", shape)}), expected (N, {RewardContract.Registers}, {frames}) for the {frames} CQT frames of {audioPath}");

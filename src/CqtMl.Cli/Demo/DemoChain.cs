@@ -44,9 +44,7 @@ internal sealed class DemoChain(DemoOptions options, string root, string folder,
 
     private (float[] Tensor, int Frames) Cqt(string path, CqtOptions cqt)
     {
-        AudioData audio = AudioDecoder.Decode(path, cqt.SampleRate);
-        float[] tensor = new CqtExtractor(cqt).ComputeTensor(audio.Channels);
-        int frames = cqt.FrameCount(audio.Channels[0].Length);
+        (float[] tensor, int frames) = AudioCqtStream.ComputeTensor(path, new CqtExtractor(cqt));
         NpyWriter.WriteAll(Path.Combine(folder, "demo-cqt.npy"), tensor, 2, cqt.BinCount, frames);
         CqtHeatmap.SavePng(Path.Combine(folder, "demo-cqt.png"), CqtExtractor.ChannelMean(tensor), cqt.BinCount, frames, cqt.FrameRate, cqt.FMin, cqt.BinsPerOctave, $"{Path.GetFileName(path)}: CQT (mean of both channels)");
         report.Add("The CQT", "demo-cqt.png", $"The constant-Q transform of `{Path.GetFileName(path)}`: {cqt.BinCount} bins, {cqt.BinsPerOctave} per octave from C1 (rows), {DemoReport.Number(cqt.FrameRate, "F1")} frames per second (columns), in dB below the loudest bin; the tensor is `demo-cqt.npy` ([2, bins, frames], one magnitude plane per stereo channel).");

@@ -140,9 +140,8 @@ internal static class ExperimentCode
                     var rows = new List<TrainingRow>();
                     foreach (MusicNetRecording recording in MusicNet.Read(dataRoot, split))
                     {
-                        float[][] channels = AudioDecoder.Decode(recording.Path, Cqt.SampleRate).Channels;
-                        int frames = Cqt.FrameCount(channels[0].Length);
-                        rows.Add(new TrainingRow { Cqt = extractor.ComputeTensor(channels), Targets = RegisterTargets.Compute(recording, frames, Cqt.SampleRate, Cqt.HopLength) });
+                        (float[] cqt, int frames) = AudioCqtStream.ComputeTensor(recording.Path, extractor);
+                        rows.Add(new TrainingRow { Cqt = cqt, Targets = RegisterTargets.Compute(recording, frames, Cqt.SampleRate, Cqt.HopLength) });
                     }
 
                     return mlContext.Data.LoadFromEnumerable(rows);

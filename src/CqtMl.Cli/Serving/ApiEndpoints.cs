@@ -66,8 +66,7 @@ internal static class ApiEndpoints
                 audio.CopyTo(file);
             }
 
-            AudioData decoded = AudioDecoder.Decode(temp, options.SampleRate);
-            (float[] cqt, int frames) = ClipCqt.Compute(decoded, new CqtExtractor(options), form.Offset, form.Duration);
+            (float[] cqt, int frames) = ClipCqt.Compute(temp, new CqtExtractor(options), form.Offset, form.Duration);
             return (cqt, frames, options);
         }
         catch (AudioFormatException e)

@@ -85,9 +85,14 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
             pipeline = pipeline
                 .Append(_transforms.CopyColumns(AudioDecodingMapping.PathColumn, InputColumn))
                 .Append(_transforms.Expression(NativeCqtMapping.ParametersColumn, $"p => \"{encoded}\"", AudioDecodingMapping.PathColumn))
-                .Append(_transforms.CustomMapping<NativeCqtMapping.Input, NativeCqtMapping.Output>(NativeCqtMapping.Map, NativeCqtMapping.ContractName))
-                .Append(_transforms.CopyColumns(Opts.OutputColumnName, NativeCqtMapping.OutputColumn))
-                .Append(_transforms.DropColumns(AudioDecodingMapping.PathColumn, NativeCqtMapping.ParametersColumn, NativeCqtMapping.OutputColumn));
+                .Append(_transforms.CustomMapping<NativeCqtMapping.Input, NativeCqtMapping.Output>(NativeCqtMapping.Map, NativeCqtMapping.ContractName));
+
+            // A variable-size vector is the ONNX CQT's type too; a fixed duration is typed [2, bins, T] by a reshape-only
+            // ONNX graph, as the ONNX CQT types it (a saved model keeps the dimensions; it costs a copy of each tensor).
+            pipeline = Opts.MaxDurationSeconds is null
+                ? pipeline.Append(_transforms.CopyColumns(Opts.OutputColumnName, NativeCqtMapping.OutputColumn))
+                : pipeline.Append(_transforms.ApplyOnnxModel(new[] { Opts.OutputColumnName }, new[] { NativeCqtMapping.OutputColumn }, new MemoryStream(CqtOnnxModel.BuildShape(cqt, Opts.MaxDurationSeconds, NativeCqtMapping.OutputColumn, Opts.OutputColumnName)), null, false));
+            pipeline = pipeline.Append(_transforms.DropColumns(AudioDecodingMapping.PathColumn, NativeCqtMapping.ParametersColumn, NativeCqtMapping.OutputColumn));
             return (pipeline, onnx, encoded);
         }
 

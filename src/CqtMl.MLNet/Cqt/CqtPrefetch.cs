@@ -11,8 +11,10 @@ internal static class CqtPrefetch
 {
     private static readonly ConcurrentDictionary<(string Path, string Parameters), Entry> Pending = new();
 
-    /// <summary>Gets the number of results computed ahead and not taken (zero once every cursor is disposed).</summary>
-    public static int PendingCount => Pending.Count;
+    /// <summary>Gets the number of results computed ahead and not taken for files under a folder (zero once its cursors are disposed).</summary>
+    /// <param name="folder">The folder.</param>
+    /// <returns>The count.</returns>
+    public static int PendingUnder(string folder) => Pending.Keys.Count(k => k.Path.StartsWith(folder, StringComparison.Ordinal));
 
     /// <summary>Takes the result computed ahead for a file, if any.</summary>
     /// <param name="path">The audio file.</param>

@@ -33,6 +33,6 @@ public sealed class CqtTransformer : ChainTransformer
         int window = Options.FilesInParallel ?? Environment.ProcessorCount;
         return _nativeParameters is null || window <= 1
             ? output
-            : new PrefetchingDataView(input, output, Options.InputColumnName ?? Options.OutputColumnName, Options.OutputColumnName, _nativeParameters, 2 * window);
+            : new PrefetchingDataView(input, output, Options.InputColumnName ?? Options.OutputColumnName, Options.OutputColumnName, _nativeParameters, window);
     }
 }

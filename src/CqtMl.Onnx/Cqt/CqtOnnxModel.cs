@@ -129,6 +129,28 @@ public static class CqtOnnxModel
         return graph.ToModel(Metadata(options, input, maxDurationSeconds));
     }
 
+    /// <summary>
+    /// Builds the ONNX graph that only gives a computed CQT its shape: the flat values <c>[1, 2 * bins * T]</c> reshaped
+    /// to <c>[2, bins, T]</c> (<c>T</c> fixed when <paramref name="maxDurationSeconds"/> is). ML.NET's ONNX transform
+    /// then types the column with those dimensions, and a saved model keeps them, as it does for <see cref="Build"/>.
+    /// </summary>
+    /// <param name="options">The CQT's parameters.</param>
+    /// <param name="maxDurationSeconds">The fixed duration, or null for a variable frame count.</param>
+    /// <param name="inputName">The graph input's name.</param>
+    /// <param name="outputName">The graph output's name.</param>
+    /// <returns>The ONNX file's bytes.</returns>
+    public static byte[] BuildShape(CqtOptions options, double? maxDurationSeconds, string inputName, string outputName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var graph = new OnnxGraph("cqt_shape");
+        string flat = graph.Input(inputName, OnnxGraph.Float, 1L, "values");
+        string shaped = graph.Node("Reshape", new[] { flat, graph.Constant(new long[] { 2, options.BinCount, -1 }, 3) });
+        object frames = maxDurationSeconds is double d ? (object)(1 + ((long)Math.Round(d * options.SampleRate) / options.HopLength)) : "frames";
+        graph.Output(outputName, shaped, OnnxGraph.Float, 2L, (long)options.BinCount, frames);
+        return graph.ToModel(Metadata(options, CqtOnnxInput.Mono, maxDurationSeconds));
+    }
+
     internal static List<DecimatedBinGroup> Plan(CqtOptions options)
     {
         int hop = options.HopLength, sr = options.SampleRate;

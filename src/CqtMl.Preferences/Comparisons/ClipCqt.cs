@@ -29,7 +29,7 @@ public static class ClipCqt
         return (extractor.ComputeTensor(clip.Channels), extractor.Options.FrameCount(clip.FrameCount));
     }
 
-    /// <summary>Decodes a file, resamples it and computes a clip's CQT.</summary>
+    /// <summary>Streams a file (decode, resample, CQT in blocks; decoding stops at the clip.s end) and computes a clip.s CQT.</summary>
     /// <param name="path">The audio file.</param>
     /// <param name="extractor">The CQT.</param>
     /// <param name="offsetSeconds">The clip's start, or null for the whole file.</param>
@@ -38,6 +38,17 @@ public static class ClipCqt
     public static (float[] Cqt, int Frames) Compute(string path, CqtExtractor extractor, double? offsetSeconds = null, double? durationSeconds = null)
     {
         ArgumentNullException.ThrowIfNull(extractor);
-        return Compute(AudioDecoder.Decode(path, extractor.Options.SampleRate), extractor, offsetSeconds, durationSeconds);
+        int rate = extractor.Options.SampleRate;
+        if (offsetSeconds is null && durationSeconds is null)
+        {
+            return AudioCqtStream.ComputeTensor(path, extractor);
+        }
+
+        // Streamed: decoding stops at the clip's end; the same samples as clipping the whole resampled file.
+        return AudioCqtStream.ComputeTensor(path, extractor, total =>
+        {
+            (long start, int length) = AudioData.ClipWindow(total, rate, offsetSeconds ?? 0, durationSeconds ?? ((double)total / rate));
+            return (start, length);
+        });
     }
 }

@@ -65,6 +65,30 @@ public class CqtEstimatorTests : IDisposable
     }
 
     [Fact]
+    public void PathColumnIsTypedAsTheOnnxCqtTypesItAlsoAfterLoading()
+    {
+        string wav = Path.Combine(_dir, "typed.wav");
+        WavWriter.WriteFloat32(wav, 44100, Tone(44100, 30000, 440), Tone(44100, 30000, 660));
+        IDataView data = _ml.Data.LoadFromEnumerable(new[] { new PathRow { Audio = wav } });
+        foreach ((double? seconds, int[] dimensions) in new (double?, int[])[] { (null, new[] { 0 }), (2.0, new[] { 2, 84, 1 + (44100 / 64) }) })
+        {
+            // The ONNX CQT (what a GPU runs; here ONNX Runtime's CPU after the fallback) defines the column's type.
+            var onnx = (VectorDataViewType)_ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Audio", MaxDurationSeconds = seconds, GpuDeviceId = 0, FallbackToCpu = true }).Fit(data).Transform(data).Schema["Cqt"].Type;
+            Assert.Equal(dimensions, onnx.Dimensions.ToArray());
+            CqtTransformer model = _ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Audio", MaxDurationSeconds = seconds }).Fit(data);
+            string zip = Path.Combine(_dir, $"typed-{seconds}.zip");
+            _ml.Model.Save(model, data.Schema, zip);
+            foreach (ITransformer transformer in new[] { model, _ml.Model.Load(zip, out _) })
+            {
+                IDataView transformed = transformer.Transform(data);
+                Assert.Equal(onnx, transformed.Schema["Cqt"].Type);
+                int frames = seconds is null ? 1 + (15001 / 64) : dimensions[2];
+                Assert.Equal(2 * 84 * frames, transformed.GetColumn<float[]>("Cqt").Single().Length);
+            }
+        }
+    }
+
+    [Fact]
     public void SavedPipelineLoadsAndGivesTheSameOutput()
     {
         string wav = Path.Combine(_dir, "mono.wav");

@@ -32,7 +32,7 @@ public class CqtPrefetchTests : IDisposable
             Assert.Equal(AudioCqtStream.ComputeTensor(rows[i].Audio, new CqtExtractor()).Tensor, parallel[i]);
         }
 
-        Assert.Equal(0, CqtPrefetch.PendingCount);
+        Assert.Equal(0, CqtPrefetch.PendingUnder(_dir));
     }
 
     [SkippableFact]
@@ -73,7 +73,7 @@ public class CqtPrefetchTests : IDisposable
         Assert.True(seen <= 3, $"{seen} rows before the bad one");
         Assert.IsType<AudioFormatException>(error);
         Assert.Contains("bad.wav", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, CqtPrefetch.PendingCount);
+        Assert.Equal(0, CqtPrefetch.PendingUnder(_dir));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class CqtPrefetchTests : IDisposable
         IDataView data = _ml.Data.LoadFromEnumerable(Files(12));
         IDataView transformed = _ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Audio", FilesInParallel = 4 }).Fit(data).Transform(data);
         Assert.Equal(2, transformed.GetColumn<float[]>("Cqt").Take(2).Count());
-        Assert.Equal(0, CqtPrefetch.PendingCount);
+        Assert.Equal(0, CqtPrefetch.PendingUnder(_dir));
     }
 
     [Fact]
