@@ -46,7 +46,7 @@ public sealed class AudioCqtStream : IDisposable
         Resampler? resampler;
         try
         {
-            resampler = reader.SampleRate == targetRate ? null : new Resampler(reader.SampleRate, targetRate);
+            resampler = reader.SampleRate == targetRate ? null : Resampler.For(reader.SampleRate, targetRate);
             SourceSampleCount = resampler?.OutputLength(sourceFrames) ?? sourceFrames;
             SampleCount = sampleCount ?? Math.Max(0, SourceSampleCount - firstSample);
             FrameCount = extractor.Options.FrameCount(SampleCount);
@@ -124,7 +124,7 @@ public sealed class AudioCqtStream : IDisposable
     {
         ArgumentNullException.ThrowIfNull(reader);
         long frames = reader.FrameCount ?? throw new AudioFormatException(reader.Path, "the decoder cannot tell the length in advance");
-        return reader.SampleRate == sampleRate ? frames : new Resampler(reader.SampleRate, sampleRate).OutputLength(frames);
+        return reader.SampleRate == sampleRate ? frames : Resampler.For(reader.SampleRate, sampleRate).OutputLength(frames);
     }
 
     /// <summary>Decodes the whole file and yields the tensor's blocks in order.</summary>

