@@ -60,9 +60,16 @@ public class FrontEndBenchmarks
         var buffers = Enumerable.Range(0, reader.ChannelCount).Select(_ => new float[1 << 15]).ToArray();
         long total = 0;
         int read;
-        while ((read = reader.Read(buffers, 0, 1 << 15)) > 0)
+        try
         {
-            total += read;
+            while ((read = reader.Read(buffers, 0, 1 << 15)) > 0)
+            {
+                total += read;
+            }
+        }
+        catch (AudioFormatException e) when (e.IsDecoderLimitation)
+        {
+            // NVorbis decodes frozen-bubble to its end, then refuses it (its granule positions disagree with the packets).
         }
 
         return total;

@@ -55,7 +55,16 @@ internal static class CqtPrefetch
         {
             _slots = new SemaphoreSlim(window, window);
             NativeCqtParameters decoded = NativeCqtParameters.Decode(parameters);
-            _loop = Task.Run(() => Run(paths, parameters, decoded, _stop.Token));
+
+            // The first files are scheduled before the cursor moves, so its first rows find their results started.
+            IEnumerator<string> remaining = paths.GetEnumerator();
+            for (int i = 0; i < window && remaining.MoveNext(); i++)
+            {
+                _slots.Wait();
+                Schedule(remaining.Current, parameters, decoded);
+            }
+
+            _loop = Task.Run(() => Run(remaining, parameters, decoded, _stop.Token));
         }
 
         /// <summary>Frees the slot of a taken result.</summary>
@@ -86,28 +95,37 @@ internal static class CqtPrefetch
             _stop.Dispose();
         }
 
-        private async Task Run(IEnumerable<string> paths, string parameters, NativeCqtParameters decoded, CancellationToken stop)
+        private async Task Run(IEnumerator<string> paths, string parameters, NativeCqtParameters decoded, CancellationToken stop)
         {
-            foreach (string path in paths)
+            using (paths)
             {
-                await _slots.WaitAsync(stop).ConfigureAwait(false);
-                var key = (path, parameters);
-                if (string.IsNullOrEmpty(path) || Pending.ContainsKey(key))
+                while (paths.MoveNext())
                 {
-                    // Empty (the mapping reports it) or already in flight (a repeated file): the mapping computes it.
-                    _slots.Release();
-                    continue;
+                    await _slots.WaitAsync(stop).ConfigureAwait(false);
+                    Schedule(paths.Current, parameters, decoded);
                 }
+            }
+        }
 
-                Task<float[]> task = Task.Run(() => NativeCqt.Compute(path, decoded, threads: 1), CancellationToken.None);
-                if (Pending.TryAdd(key, new Entry(task, this)))
-                {
-                    _mine[key] = 0;
-                }
-                else
-                {
-                    _slots.Release();
-                }
+        /// <summary>Starts one file's computation in a slot already taken.</summary>
+        private void Schedule(string path, string parameters, NativeCqtParameters decoded)
+        {
+            var key = (path, parameters);
+            if (string.IsNullOrEmpty(path) || Pending.ContainsKey(key))
+            {
+                // Empty (the mapping reports it) or already in flight (a repeated file): the mapping computes it.
+                _slots.Release();
+                return;
+            }
+
+            Task<float[]> task = Task.Run(() => NativeCqt.Compute(path, decoded, threads: 1), CancellationToken.None);
+            if (Pending.TryAdd(key, new Entry(task, this)))
+            {
+                _mine[key] = 0;
+            }
+            else
+            {
+                _slots.Release();
             }
         }
     }

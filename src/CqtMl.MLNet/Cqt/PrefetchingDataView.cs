@@ -47,8 +47,7 @@ internal sealed class PrefetchingDataView : IDataView
             return cursor;
         }
 
-        // The cursor's first row is computed by the cursor itself at once; the prefetch starts from the second.
-        CqtPrefetch.Producer producer = CqtPrefetch.Start(Paths().Skip(1), _parameters, _window);
+        CqtPrefetch.Producer producer = CqtPrefetch.Start(Paths(), _parameters, _window);
         return new Cursor(cursor, producer);
     }
 
