@@ -164,7 +164,18 @@ public static class AudioDecoder
         };
     }
 
-    private static bool IsMp3OrOgg(string path) => DetectFormat(ReadHead(path), path) is "mp3" or "ogg";
+    private static bool IsMp3OrOgg(string path)
+    {
+        try
+        {
+            return DetectFormat(ReadHead(path), path) is "mp3" or "ogg";
+        }
+        catch (AudioFormatException)
+        {
+            // Unreadable now: the first error stands.
+            return false;
+        }
+    }
 
     private static AudioReader OpenMp3WithLibraries(string path)
     {

@@ -82,6 +82,12 @@ internal static class CqtPrefetch
             {
                 // Stopped while waiting for a slot: expected.
             }
+            catch (Exception e)
+            {
+                // Reading the paths failed; the cursor reads the same rows and reports it at its row. Not rethrown from
+                // Dispose, which may run while that very error unwinds.
+                System.Diagnostics.Trace.TraceWarning($"the CQT prefetch stopped: {e.Message}");
+            }
 
             foreach ((string, string) key in _mine.Keys)
             {
