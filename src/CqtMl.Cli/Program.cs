@@ -59,6 +59,7 @@ public static class Program
         root.Subcommands.Add(ImproveCommand.Create(stdout));
         root.Subcommands.Add(ServeCommand.Create(stdout));
         root.Subcommands.Add(ExperimentCommand.Create(stdout));
+        root.Subcommands.Add(ExtractCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
