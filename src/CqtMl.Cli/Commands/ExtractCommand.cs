@@ -73,7 +73,7 @@ internal static class ExtractCommand
             ExtractionSummary summary = job.Run(line => progress.WriteLine($"cqtml extract: {line}"), cancel);
             if (parse.GetValue(shard) is null)
             {
-                ExtractionMerge.Run(dataRoot, outDir, fmaSubset);
+                ExtractionMerge.Run(dataRoot, outDir, fmaSubset, job.AllTracks);
             }
 
             stdout.WriteLine(summary.ToJson());

@@ -29,6 +29,11 @@ internal sealed record ExtractionJob(string Data, string OutDir, ShardAssignment
     /// <summary>The folder of the register target files, under the output folder.</summary>
     public const string TargetsFolder = "targets";
 
+    private readonly Lazy<IReadOnlyList<ExtractionTrack>> _allTracks = new(() => ExtractionData.Read(Data, FmaSubset));
+
+    /// <summary>Gets every track of the data set (all shards), read once.</summary>
+    public IReadOnlyList<ExtractionTrack> AllTracks => _allTracks.Value;
+
     /// <summary>Runs the job.</summary>
     /// <param name="progress">Receives a line per finished track (may be null).</param>
     /// <param name="cancel">Stops after the tracks being extracted.</param>
@@ -37,7 +42,7 @@ internal sealed record ExtractionJob(string Data, string OutDir, ShardAssignment
     {
         var clock = Stopwatch.StartNew();
         string parameters = ExtractionManifest.Parameters(Cqt, MaxDurationSeconds);
-        List<ExtractionTrack> tracks = ExtractionData.Read(Data, FmaSubset).Where(t => Shard.Owns(t.Id)).ToList();
+        List<ExtractionTrack> tracks = AllTracks.Where(t => Shard.Owns(t.Id)).ToList();
         string manifest = Path.Combine(OutDir, ExtractionManifest.ShardFolder, Shard.ManifestName);
         var done = new List<ManifestEntry>();
         int repaired = 0;

@@ -16,9 +16,10 @@ internal static partial class ExtractionMerge
     /// <param name="data">The data root.</param>
     /// <param name="outDir">The output folder.</param>
     /// <param name="fmaSubset">The FMA subset, for FMA layouts.</param>
+    /// <param name="tracks">The data set's tracks when already read, or null to read them.</param>
     /// <returns>The number of tracks and of failed tracks.</returns>
     /// <exception cref="InvalidDataException">A shard is missing or incomplete, or a file does not verify.</exception>
-    public static (int Tracks, int Failed) Run(string data, string outDir, FmaSubset fmaSubset)
+    public static (int Tracks, int Failed) Run(string data, string outDir, FmaSubset fmaSubset, IReadOnlyList<ExtractionTrack>? tracks = null)
     {
         string folder = Path.Combine(outDir, ExtractionManifest.ShardFolder);
         var shards = (Directory.Exists(folder) ? Directory.GetFiles(folder, "shard-*-of-*.tsv") : Array.Empty<string>())
@@ -74,7 +75,7 @@ internal static partial class ExtractionMerge
             }
         }
 
-        IReadOnlyList<ExtractionTrack> tracks = ExtractionData.Read(data, fmaSubset);
+        tracks ??= ExtractionData.Read(data, fmaSubset);
         string[] absent = tracks.Where(t => !entries.ContainsKey(t.Id)).Select(t => t.Id).ToArray();
         if (absent.Length > 0)
         {
