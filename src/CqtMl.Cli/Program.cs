@@ -60,6 +60,7 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Create(stdout));
         root.Subcommands.Add(ExperimentCommand.Create(stdout));
         root.Subcommands.Add(ExtractCommand.Create(stdout));
+        root.Subcommands.Add(ExportServingCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

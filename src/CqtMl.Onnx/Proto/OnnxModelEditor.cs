@@ -134,7 +134,7 @@ public static class OnnxModelEditor
     }
 
     /// <summary>The fields of a serialised message, in order: number, wire type, where they lie, and a varint's value.</summary>
-    private static List<ProtoField> Fields(byte[] message)
+    internal static List<ProtoField> Fields(byte[] message)
     {
         var fields = new List<ProtoField>();
         int position = 0;
@@ -196,7 +196,7 @@ public static class OnnxModelEditor
     }
 
     /// <summary>One field of a serialised message: bytes [Start, End) in all; for wire type 2 the payload runs from PayloadStart to End.</summary>
-    private readonly record struct ProtoField(int Number, int WireType, int Start, int End, ulong Varint, int PayloadStart)
+    internal readonly record struct ProtoField(int Number, int WireType, int Start, int End, ulong Varint, int PayloadStart)
     {
         public byte[] Payload(byte[] message) => message.AsSpan(PayloadStart, End - PayloadStart).ToArray();
     }
