@@ -61,6 +61,7 @@ public static class Program
         root.Subcommands.Add(ExperimentCommand.Create(stdout));
         root.Subcommands.Add(ExtractCommand.Create(stdout));
         root.Subcommands.Add(ExportServingCommand.Create(stdout));
+        root.Subcommands.Add(ExportCommand.Create(stdout));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -9,7 +9,7 @@ public class HelpTests
         new[] { "cqt" }, new[] { "demo" }, new[] { "train-generator" }, new[] { "generate" }, new[] { "compare" },
         new[] { "judge" }, new[] { "label", "import" }, new[] { "label", "serve" }, new[] { "train-reward" },
         new[] { "score" }, new[] { "train-dpo" }, new[] { "evaluate" }, new[] { "improve" }, new[] { "serve" },
-        new[] { "experiment", "init" }, new[] { "experiment", "run" }, new[] { "extract" }, new[] { "export-serving" },
+        new[] { "experiment", "init" }, new[] { "experiment", "run" }, new[] { "extract" }, new[] { "export-serving" }, new[] { "export" },
     };
 
     [Theory]

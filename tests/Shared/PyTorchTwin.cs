@@ -20,6 +20,9 @@ public static class PyTorchTwin
     /// <summary>Runs one subcommand of the reward model's twin (forward).</summary>
     public static string RunReward(params string[] args) => RunScript("cqt_reward.py", args);
 
+    /// <summary>Runs tools/pytorch/train_ddp.py (distributed training of the generator) and returns its output.</summary>
+    public static string RunDistributedTraining(params string[] args) => RunScript("train_ddp.py", args);
+
     private static string RunScript(string script, string[] args)
     {
         string python = Python ?? throw new InvalidOperationException(MissingReason);

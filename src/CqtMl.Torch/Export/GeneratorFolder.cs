@@ -60,27 +60,42 @@ public static class GeneratorFolder
             }
         }
 
-        using InferenceSession session = OnnxExecution.LoadForInspection(File.ReadAllBytes(onnxPath), onnxPath);
-        GeneratorModelInfo info = GeneratorModelInfo.From(session, onnxPath);
+        (GeneratorConfig config, CqtOptions cqt, string preset) = ReadConfig(File.ReadAllBytes(onnxPath), onnxPath);
+        return new GeneratorFolderInfo(config, cqt, preset, onnxPath, weightsPath);
+    }
+
+    /// <summary>
+    /// Reads a generator's architecture, CQT and preset from the metadata of its ONNX file (as the exporter writes them),
+    /// so weights trained elsewhere (PyTorch DDP, say) can be loaded into the same network and exported again.
+    /// </summary>
+    /// <param name="onnx">The generator.onnx bytes.</param>
+    /// <param name="source">Where they came from, for messages.</param>
+    /// <returns>The configuration, the CQT options and the preset name.</returns>
+    /// <exception cref="InvalidDataException">The metadata lacks a key or has a bad value; the message names it.</exception>
+    public static (GeneratorConfig Config, CqtOptions Cqt, string Preset) ReadConfig(byte[] onnx, string source)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        using InferenceSession session = OnnxExecution.LoadForInspection(onnx, source);
+        GeneratorModelInfo info = GeneratorModelInfo.From(session, source);
         IReadOnlyDictionary<string, string> map = session.ModelMetadata.CustomMetadataMap;
         string Text(string key) => map.TryGetValue(key, out string? value) && value.Length > 0
             ? value
-            : throw new InvalidDataException($"{onnxPath}: the metadata has no '{key}'; exported by an older CqtMl version? Export it again");
+            : throw new InvalidDataException($"{source}: the metadata has no '{key}'; exported by an older CqtMl version? Export it again");
         int Number(string key) => int.TryParse(Text(key), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
             ? value
-            : throw new InvalidDataException($"{onnxPath}: metadata '{key}' is '{Text(key)}', expected a positive integer");
+            : throw new InvalidDataException($"{source}: metadata '{key}' is '{Text(key)}', expected a positive integer");
         string tokenizer = Text(GeneratorContract.TokenizerKey), positions = Text(GeneratorContract.PositionsKey);
         var config = new GeneratorConfig(Number(GeneratorContract.EmbedDimKey), info.Depth, Number(GeneratorContract.HeadsKey), info.MlpDim, info.Levels)
         {
-            Tokenizer = Enum.TryParse(tokenizer, ignoreCase: true, out GeneratorTokenizer t) ? t : throw new InvalidDataException($"{onnxPath}: unknown tokenizer '{tokenizer}'"),
-            Positions = Enum.TryParse(positions, ignoreCase: true, out GeneratorPositions p) ? p : throw new InvalidDataException($"{onnxPath}: unknown time positions '{positions}'"),
+            Tokenizer = Enum.TryParse(tokenizer, ignoreCase: true, out GeneratorTokenizer t) ? t : throw new InvalidDataException($"{source}: unknown tokenizer '{tokenizer}'"),
+            Positions = Enum.TryParse(positions, ignoreCase: true, out GeneratorPositions p) ? p : throw new InvalidDataException($"{source}: unknown time positions '{positions}'"),
             Bins = info.Bins,
             BinsPerOctave = info.Cqt.BinsPerOctave,
             InputGain = double.Parse(Text(GeneratorContract.InputGainKey), NumberStyles.Float, CultureInfo.InvariantCulture),
             HarmonicStacking = Text(GeneratorContract.HarmonicShiftsKey) != "0",
             Attention = !map.TryGetValue(GeneratorContract.AttentionKey, out string? attention) || attention != "false",
         };
-        return new GeneratorFolderInfo(config, info.Cqt, Text(GeneratorContract.PresetKey), onnxPath, weightsPath);
+        return (config, info.Cqt, Text(GeneratorContract.PresetKey));
     }
 
     /// <summary>Builds the folder's generator and loads its weights.</summary>

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Trains the generator (the PyTorch twin in cqt_vit.py) with PyTorch DistributedDataParallel on extracted shards.
+
+Data: an output folder of `cqtml extract` over a MusicNet-layout data set (manifest.tsv, cqt/<track>.npy [2, bins, T],
+targets/<track>.npy [4, T]). Start: --init generator.safetensors (as cqtml train-generator writes it), or from scratch
+(--dim/--depth/--heads/--mlp; defaults: the project's demo preset). Result: <out>/generator.safetensors under the
+project's parameter names (cqtml export --weights ... --config generator.onnx turns it into ONNX), loss.tsv (the global
+mean loss of every step) and training.json.
+
+Every step draws one global batch of --global-batch crops of --frames frames from a generator seeded with
+(--seed, step), the same in every rank; rank r trains on crops r, r + world, ...; DDP averages the gradients, so the
+update equals one process's on the whole batch (up to float summation order). Loss: cross-entropy over the level
+logits with the targets' active registers at the top level and inactive ones at 0 (the .NET trainer also weights
+registers by balance; this script does not). AdamW, gradient clipping at 1.
+
+Launch: `torchrun --nproc-per-node N train_ddp.py ...` (ranks read RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT), or
+`train_ddp.py --nproc N ...`, which starts N local ranks itself (Debian 12's torchrun is broken; DDP works). Backend:
+gloo on CPUs, NCCL when CUDA is available (--backend to choose).
+"""
+import argparse
+import json
+import os
+import socket
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.distributed as dist  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.nn.parallel import DistributedDataParallel  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cqt_vit import CONTROLS, CqtVisionTransformer, read_safetensors, write_safetensors  # noqa: E402
+
+
+def read_manifest(folder):
+    """The extracted tracks with register targets: (cqt path, targets path, frames), sorted by track id."""
+    path = os.path.join(folder, "manifest.tsv")
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if not lines[0].startswith("# cqtml extract v1 ") or lines[1].split("\t")[0] != "track_id":
+        raise ValueError(f"{path}: not a merged manifest of cqtml extract")
+    tracks = []
+    for line in lines[2:]:
+        if not line:
+            continue
+        track_id, _, frames, cqt_file, _, targets_file, _, error = line.split("\t")
+        if error or not targets_file:
+            continue
+        tracks.append((os.path.join(folder, cqt_file), os.path.join(folder, targets_file), int(frames)))
+    if not tracks:
+        raise ValueError(f"{path}: no tracks with register targets (extract a MusicNet-layout data set)")
+    return tracks
+
+
+def global_batch(tracks, data, step, seed, batch, frames, levels):
+    """The step's crops, drawn the same way in every rank: x [batch, 2, bins, frames], y [batch, 4, frames] levels."""
+    rng = np.random.default_rng([seed, step])
+    xs, ys = [], []
+    for _ in range(batch):
+        index = int(rng.integers(len(tracks)))
+        cqt, targets = data[index]
+        length = cqt.shape[2]
+        start = int(rng.integers(max(1, length - frames + 1)))
+        x = np.zeros((cqt.shape[0], cqt.shape[1], frames), dtype=np.float32)
+        y = np.zeros((CONTROLS, frames), dtype=np.int64)
+        take = min(frames, length - start)
+        x[:, :, :take] = cqt[:, :, start:start + take]
+        y[:, :take] = np.where(targets[:, start:start + take] > 0.5, levels - 1, 0)
+        xs.append(x)
+        ys.append(y)
+    return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys))
+
+
+def train(rank, world, args):
+    torch.set_num_threads(args.threads)
+    backend = args.backend or ("nccl" if torch.cuda.is_available() else "gloo")
+    dist.init_process_group(backend, rank=rank, world_size=world)
+    device = torch.device(f"cuda:{rank % torch.cuda.device_count()}") if backend == "nccl" else torch.device("cpu")
+    if args.global_batch % world:
+        raise ValueError(f"--global-batch {args.global_batch} must be a multiple of the {world} ranks")
+
+    torch.manual_seed(args.seed)  # the same initial weights in every rank (DDP also broadcasts rank 0's)
+    if args.init:
+        model = CqtVisionTransformer.from_state_dict(read_safetensors(args.init), heads=args.heads, gain=args.gain, dropout=args.dropout)
+    else:
+        model = CqtVisionTransformer(args.dim, args.depth, args.heads, args.mlp, levels=args.levels, gain=args.gain, dropout=args.dropout)
+    model.to(device).train()
+    ddp = DistributedDataParallel(model)
+    optimizer = torch.optim.AdamW(ddp.parameters(), lr=args.lr, weight_decay=0.05)
+    tracks = read_manifest(args.data)
+    data = [(np.load(c, mmap_mode="r"), np.load(t, mmap_mode="r")) for c, t, _ in tracks]
+    losses = []
+    start = time.perf_counter()
+    for step in range(args.steps):
+        x, y = global_batch(tracks, data, step, args.seed, args.global_batch, args.frames, model.levels)
+        x, y = x[rank::world].to(device), y[rank::world].to(device)
+        torch.manual_seed(args.seed * 1_000_003 + step * world + rank)  # dropout
+        optimizer.zero_grad()
+        logits = ddp(x)  # [b, 4, K, T]
+        loss = nn.functional.cross_entropy(logits.transpose(1, 2), y)
+        loss.backward()
+        nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
+        optimizer.step()
+        mean = loss.detach().clone()
+        dist.all_reduce(mean)
+        losses.append(mean.item() / world)
+        if rank == 0 and not args.quiet:
+            print(f"step {step + 1}/{args.steps}: loss {losses[-1]:.6f}", flush=True)
+    if rank == 0:
+        os.makedirs(args.out, exist_ok=True)
+        write_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, os.path.join(args.out, "generator.safetensors"))
+        with open(os.path.join(args.out, "loss.tsv"), "w", encoding="utf-8") as f:
+            f.write("step\tloss\n" + "".join(f"{i + 1}\t{v!r}\n" for i, v in enumerate(losses)))
+        with open(os.path.join(args.out, "training.json"), "w", encoding="utf-8") as f:
+            json.dump({"world_size": world, "backend": backend, "steps": args.steps, "global_batch": args.global_batch, "frames": args.frames,
+                       "seconds": time.perf_counter() - start, "tracks": len(tracks), "torch": torch.__version__}, f, indent=2)
+    dist.destroy_process_group()
+
+
+def spawned(rank, world, port, args):
+    os.environ.update({"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port), "RANK": str(rank), "WORLD_SIZE": str(world), "LOCAL_RANK": str(rank)})
+    train(rank, world, args)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, help="output folder of cqtml extract (MusicNet layout: register targets)")
+    parser.add_argument("--out", required=True, help="folder for generator.safetensors, loss.tsv, training.json")
+    parser.add_argument("--init", help="generator.safetensors to start from (else from scratch)")
+    parser.add_argument("--nproc", type=int, default=0, help="start this many local ranks (without torchrun)")
+    parser.add_argument("--backend", choices=["gloo", "nccl"], help="default: nccl with CUDA, else gloo")
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--global-batch", type=int, default=8, help="crops per step over all ranks")
+    parser.add_argument("--frames", type=int, default=344, help="frames per crop")
+    parser.add_argument("--lr", type=float, default=3e-4)
+    parser.add_argument("--clip", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dropout", type=float, default=0.1)
+    parser.add_argument("--threads", type=int, default=1, help="intra-op threads per rank")
+    parser.add_argument("--dim", type=int, default=96)
+    parser.add_argument("--depth", type=int, default=4)
+    parser.add_argument("--heads", type=int, default=3)
+    parser.add_argument("--mlp", type=int, default=384)
+    parser.add_argument("--levels", type=int, default=16)
+    parser.add_argument("--gain", type=float, default=100.0)
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    if args.nproc > 0:
+        torch.multiprocessing.spawn(spawned, args=(args.nproc, free_port(), args), nprocs=args.nproc, join=True)
+    else:
+        train(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
