@@ -18,8 +18,8 @@ internal static class ExtractCommand
         var output = new Option<string>("--out") { Description = "Output folder: cqt/<track>.npy, targets/<track>.npy, manifest/shard-<i>-of-<n>.tsv, manifest.tsv.", Required = true };
         var shard = new Option<string?>("--shard") { Description = "This job's shard i/n (0 <= i < n): the tracks whose id hashes to i. Without it: the whole data set, merged at the end." };
         var merge = new Option<bool>("--merge") { Description = "Check every shard's manifest and files against the data set and write manifest.tsv (no extraction)." };
-        var format = new Option<string>("--format") { Description = "File format of the tensors (npy; Parquet is not written yet).", DefaultValueFactory = _ => "npy" };
-        format.AcceptOnlyFromAmong("npy");
+        var format = new Option<string>("--format") { Description = "npy: cqt/<track>.npy [2, bins, T] (and targets/<track>.npy [4, T]); parquet: parquet/<track>.parquet, one row per track with the tensors flattened (a folder of them reads as one table).", DefaultValueFactory = _ => ExtractionJob.Npy };
+        format.AcceptOnlyFromAmong(ExtractionJob.Npy, ExtractionJob.Parquet);
         var maxDuration = new Option<double?>("--max-duration") { CustomParser = r => CliNumbers.ParseDouble(r), Description = "Fix every track to this many seconds (truncated, or padded with silence)." };
         var subset = new Option<string>("--subset") { Description = "FMA subset to read, for FMA layouts.", DefaultValueFactory = _ => nameof(FmaSubset.Small).ToLowerInvariant() };
         subset.AcceptOnlyFromAmong(Enum.GetNames<FmaSubset>().Select(n => n.ToLowerInvariant()).ToArray());
@@ -68,7 +68,7 @@ internal static class ExtractCommand
                 throw new UsageException($"--threads must be at least 1, got {workers}.");
             }
 
-            var job = new ExtractionJob(dataRoot, outDir, assignment, cqtFlags.Read(parse), seconds, fmaSubset, workers);
+            var job = new ExtractionJob(dataRoot, outDir, assignment, cqtFlags.Read(parse), seconds, fmaSubset, workers, parse.GetRequiredValue(format));
             TextWriter progress = Program.ProgressWriter(parse, stdout);
             ExtractionSummary summary = job.Run(line => progress.WriteLine($"cqtml extract: {line}"), cancel);
             if (parse.GetValue(shard) is null)

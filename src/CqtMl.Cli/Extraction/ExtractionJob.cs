@@ -21,8 +21,18 @@ namespace CqtMl.Cli.Extraction;
 /// <param name="MaxDurationSeconds">A fixed duration (truncated or padded), or null.</param>
 /// <param name="FmaSubset">The FMA subset, for FMA layouts.</param>
 /// <param name="Threads">Tracks extracted at once.</param>
-internal sealed record ExtractionJob(string Data, string OutDir, ShardAssignment Shard, CqtOptions Cqt, double? MaxDurationSeconds, FmaSubset FmaSubset, int Threads)
+/// <param name="Format">npy (a file per tensor) or parquet (a one-row file per track, tensors flattened).</param>
+internal sealed record ExtractionJob(string Data, string OutDir, ShardAssignment Shard, CqtOptions Cqt, double? MaxDurationSeconds, FmaSubset FmaSubset, int Threads, string Format = ExtractionJob.Npy)
 {
+    /// <summary>The .npy format.</summary>
+    public const string Npy = "npy";
+
+    /// <summary>The Parquet format.</summary>
+    public const string Parquet = "parquet";
+
+    /// <summary>The folder of the Parquet files, under the output folder.</summary>
+    public const string ParquetFolder = "parquet";
+
     /// <summary>The folder of the CQT files, under the output folder.</summary>
     public const string CqtFolder = "cqt";
 
@@ -41,7 +51,7 @@ internal sealed record ExtractionJob(string Data, string OutDir, ShardAssignment
     public ExtractionSummary Run(Action<string>? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        string parameters = ExtractionManifest.Parameters(Cqt, MaxDurationSeconds);
+        string parameters = ExtractionManifest.Parameters(Cqt, MaxDurationSeconds, Format);
         List<ExtractionTrack> tracks = AllTracks.Where(t => Shard.Owns(t.Id)).ToList();
         string manifest = Path.Combine(OutDir, ExtractionManifest.ShardFolder, Shard.ManifestName);
         var done = new List<ManifestEntry>();
@@ -108,22 +118,30 @@ internal sealed record ExtractionJob(string Data, string OutDir, ShardAssignment
             return new ManifestEntry(track.Id, track.Source, 0, string.Empty, string.Empty, string.Empty, string.Empty, e.Reason);
         }
 
-        string cqtFile = FileOf(CqtFolder, track.Id);
-        string cqtHash = WriteNpy(cqtFile, tensor, 2, Cqt.BinCount, frames);
-        string targetsFile = string.Empty, targetsHash = string.Empty;
-        if (track.Labels is not null)
+        float[]? targets = track.Labels is null ? null : RegisterTargets.Compute(track.Labels, frames, Cqt.SampleRate, Cqt.HopLength);
+        if (Format == Parquet)
         {
-            float[] targets = RegisterTargets.Compute(track.Labels, frames, Cqt.SampleRate, Cqt.HopLength);
+            string file = $"{ParquetFolder}/{track.Id}.parquet";
+            var row = new ExtractedTrackRow { TrackId = track.Id, Source = track.Source, Frames = frames, Bins = Cqt.BinCount, Cqt = tensor, Targets = targets ?? Array.Empty<float>() };
+            using var buffer = new MemoryStream();
+            global::Parquet.Serialization.ParquetSerializer.SerializeAsync(new[] { row }, buffer).GetAwaiter().GetResult();
+            return new ManifestEntry(track.Id, track.Source, frames, file, WriteFile(file, buffer.ToArray()), string.Empty, string.Empty, string.Empty);
+        }
+
+        string cqtFile = FileOf(CqtFolder, track.Id);
+        string cqtHash = WriteFile(cqtFile, NpyWriter.ToBytes(tensor, 2, Cqt.BinCount, frames));
+        string targetsFile = string.Empty, targetsHash = string.Empty;
+        if (targets is not null)
+        {
             targetsFile = FileOf(TargetsFolder, track.Id);
-            targetsHash = WriteNpy(targetsFile, targets, RegisterTargets.RegisterCount, frames);
+            targetsHash = WriteFile(targetsFile, NpyWriter.ToBytes(targets, RegisterTargets.RegisterCount, frames));
         }
 
         return new ManifestEntry(track.Id, track.Source, frames, cqtFile, cqtHash, targetsFile, targetsHash, string.Empty);
     }
 
-    private string WriteNpy(string relative, float[] values, params long[] shape)
+    private string WriteFile(string relative, byte[] bytes)
     {
-        byte[] bytes = NpyWriter.ToBytes(values, shape);
         string path = Path.Combine(OutDir, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllBytes(path, bytes);

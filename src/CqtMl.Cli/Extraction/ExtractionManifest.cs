@@ -22,10 +22,11 @@ internal static class ExtractionManifest
     /// <summary>Describes every parameter that determines the output files.</summary>
     /// <param name="cqt">The CQT options.</param>
     /// <param name="maxDurationSeconds">The fixed duration, or null.</param>
+    /// <param name="format">The file format.</param>
     /// <returns>The description.</returns>
-    public static string Parameters(CqtOptions cqt, double? maxDurationSeconds) => string.Create(
+    public static string Parameters(CqtOptions cqt, double? maxDurationSeconds, string format) => string.Create(
         CultureInfo.InvariantCulture,
-        $"sample_rate={cqt.SampleRate};hop_length={cqt.HopLength};bins={cqt.BinCount};bins_per_octave={cqt.BinsPerOctave};fmin={cqt.FMin:R};channels={cqt.Channels.ToString().ToLowerInvariant()};max_duration={(maxDurationSeconds is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "none")};format=npy");
+        $"sample_rate={cqt.SampleRate};hop_length={cqt.HopLength};bins={cqt.BinCount};bins_per_octave={cqt.BinsPerOctave};fmin={cqt.FMin:R};channels={cqt.Channels.ToString().ToLowerInvariant()};max_duration={(maxDurationSeconds is double d ? d.ToString("R", CultureInfo.InvariantCulture) : "none")};format={format}");
 
     /// <summary>Gets the first line of a manifest.</summary>
     /// <param name="parameters">The parameters' description.</param>

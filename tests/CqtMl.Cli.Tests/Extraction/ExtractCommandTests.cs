@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CqtMl.Audio.IO;
 using CqtMl.Cli.Extraction;
 using CqtMl.MLNet.DataSources;
 
@@ -93,6 +94,41 @@ public class ExtractCommandTests : IDisposable
         Assert.Equal(0, Cli.Run("extract", "--data", data, "--out", killed, "--merge").Code);
         AssertSameFiles(whole, killed);
         Assert.Empty(Directory.GetFiles(killed, "*.cqtml-tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void ParquetHoldsOneRowPerTrackWithTheNpyTensorsAndShardsWriteTheSameBytes()
+    {
+        string data = Data(pieces: 4, seconds: 1.5);
+        string npy = Path.Combine(_dir, "npy"), parquet = Path.Combine(_dir, "parquet"), sharded = Path.Combine(_dir, "parquet-sharded");
+        Assert.Equal(0, Cli.Run("extract", "--data", data, "--out", npy, "--quiet").Code);
+        var (code, _, stderr) = Cli.Run("extract", "--data", data, "--out", parquet, "--format", "parquet", "--quiet");
+        Assert.True(code == 0, stderr);
+        foreach (string shard in new[] { "0/2", "1/2" })
+        {
+            Assert.Equal(0, Cli.Run("extract", "--data", data, "--out", sharded, "--format", "parquet", "--shard", shard, "--quiet").Code);
+        }
+
+        Assert.Equal(0, Cli.Run("extract", "--data", data, "--out", sharded, "--merge").Code);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(parquet, ExtractionManifest.MergedName)), File.ReadAllBytes(Path.Combine(sharded, ExtractionManifest.MergedName)));
+        string[] files = Directory.GetFiles(Path.Combine(parquet, ExtractionJob.ParquetFolder)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(4, files.Length);
+        foreach (string file in files)
+        {
+            string id = Path.GetFileNameWithoutExtension(file);
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(sharded, ExtractionJob.ParquetFolder, Path.GetFileName(file))));
+
+            // Apache Arrow's C++ reader (ParquetSharp) against the .npy files of the same tracks.
+            using var reader = new ParquetSharp.ParquetFileReader(file);
+            Assert.Equal(new[] { "track_id", "source", "frames", "bins", "cqt", "targets" }, reader.FileMetaData.Schema.GroupNode.Fields.Select(f => f.Name).ToArray());
+            Assert.Equal(1, reader.FileMetaData.NumRows);
+            using ParquetSharp.RowGroupReader group = reader.RowGroup(0);
+            Assert.Equal(id, group.Column(0).LogicalReader<string>().ReadAll(1)[0]);
+            (long[] shape, float[] cqt) = NpyReader.ReadAll(Path.Combine(npy, ExtractionJob.FileOf(ExtractionJob.CqtFolder, id)));
+            Assert.Equal((int)shape[2], group.Column(2).LogicalReader<int>().ReadAll(1)[0]);
+            Assert.Equal(cqt, group.Column(4).LogicalReader<float[]>().ReadAll(1)[0]);
+            Assert.Equal(NpyReader.ReadAll(Path.Combine(npy, ExtractionJob.FileOf(ExtractionJob.TargetsFolder, id))).Values, group.Column(5).LogicalReader<float[]>().ReadAll(1)[0]);
+        }
     }
 
     [Fact]
