@@ -42,8 +42,10 @@ public class ExtractCommandTests : IDisposable
         Process[] shards = Enumerable.Range(0, 3).Select(i => Process.Start(CliProcess("extract", "--data", data, "--out", three, "--shard", $"{i}/3", "--quiet"))!).ToArray();
         foreach (Process shard in shards)
         {
+            Task<string> summary = shard.StandardOutput.ReadToEndAsync();
             string errors = shard.StandardError.ReadToEnd();
             shard.WaitForExit();
+            Assert.Contains("\"failed\":0", summary.Result, StringComparison.Ordinal);
             Assert.True(shard.ExitCode == 0, errors);
             shard.Dispose();
         }
@@ -64,6 +66,8 @@ public class ExtractCommandTests : IDisposable
         string manifest = Path.Combine(killed, ExtractionManifest.ShardFolder, "shard-0-of-1.tsv");
         using (Process process = Process.Start(CliProcess("extract", "--data", data, "--out", killed, "--shard", "0/1", "--threads", "1", "--quiet"))!)
         {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
             while (!process.HasExited && (!File.Exists(manifest) || File.ReadAllLines(manifest).Length < 4))
             {
                 Thread.Sleep(5);
@@ -152,7 +156,7 @@ public class ExtractCommandTests : IDisposable
 
     private static ProcessStartInfo CliProcess(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = false, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cqtml.dll"));
         foreach (string argument in arguments)
         {
