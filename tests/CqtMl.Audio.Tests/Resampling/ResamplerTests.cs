@@ -9,6 +9,7 @@ public class ResamplerTests(ITestOutputHelper output)
     public static IEnumerable<object[]> Ratios() => new[]
     {
         new object[] { 44100, 22050 }, new object[] { 48000, 22050 }, new object[] { 16000, 22050 }, new object[] { 22050, 16000 },
+        new object[] { 96000, 22050 }, new object[] { 192000, 22050 },
     };
 
     [Theory]
@@ -94,26 +95,33 @@ public class ResamplerTests(ITestOutputHelper output)
         Assert.True(worst <= -110, $"alias level {worst:F1} dB");
     }
 
-    [Fact]
-    public void StreamingEqualsWholeSignal()
+    [Theory]
+    [InlineData(48000, 22050)]
+    [InlineData(44100, 22050)]
+    [InlineData(96000, 22050)]
+    [InlineData(192000, 22050)]
+    public void StreamingEqualsWholeSignal(int source, int target)
     {
         var random = new Random(3);
         float[] x = Enumerable.Range(0, 30_011).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        var resampler = new Resampler(48000, 22050);
-        float[] whole = Resampler.Resample(x, 48000, 22050);
-        var stream = resampler.CreateStream();
-        var parts = new List<float>();
-        for (int i = 0; i < x.Length; i += 997)
+        var resampler = new Resampler(source, target);
+        float[] whole = Resampler.Resample(x, source, target);
+        foreach (int block in new[] { 997, 64, 5_000 })
         {
-            parts.AddRange(stream.Push(x.AsSpan(i, Math.Min(997, x.Length - i))));
-        }
+            var stream = resampler.CreateStream();
+            var parts = new List<float>();
+            for (int i = 0; i < x.Length; i += block)
+            {
+                parts.AddRange(stream.Push(x.AsSpan(i, Math.Min(block, x.Length - i))));
+            }
 
-        parts.AddRange(stream.Complete());
-        Assert.Equal(whole.Length, parts.Count);
-        Assert.Equal(resampler.OutputLength(x.Length), whole.Length);
-        for (int i = 0; i < whole.Length; i++)
-        {
-            Assert.Equal(whole[i], parts[i]);
+            parts.AddRange(stream.Complete());
+            Assert.Equal(whole.Length, parts.Count);
+            Assert.Equal(resampler.OutputLength(x.Length), whole.Length);
+            for (int i = 0; i < whole.Length; i++)
+            {
+                Assert.Equal(whole[i], parts[i]);
+            }
         }
     }
 
