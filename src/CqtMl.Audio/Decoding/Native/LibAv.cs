@@ -11,9 +11,6 @@ namespace CqtMl.Audio.Decoding.Native;
 /// </summary>
 internal static unsafe class LibAv
 {
-    /// <summary>(libavformat, libavcodec, libavutil) major versions of one FFmpeg release, newest first.</summary>
-    private static readonly (int Format, int Codec, int Util)[] Releases = { (62, 62, 60), (61, 61, 59), (60, 60, 58), (59, 59, 57) };
-
     private static readonly Lazy<Api?> Loaded = new(LoadAndSay);
     private static string _unavailableReason = string.Empty;
 
@@ -63,7 +60,7 @@ internal static unsafe class LibAv
         }
 
         var tried = new List<string>();
-        foreach ((int format, int codec, int util) in Releases)
+        foreach ((int format, int codec, int util) in LibAvConstants.Releases)
         {
             if (!TryLoad("avutil", util, tried, out nint avutil) || !TryLoad("avcodec", codec, tried, out nint avcodec) || !TryLoad("avformat", format, tried, out nint avformat))
             {
@@ -141,7 +138,6 @@ internal static unsafe class LibAv
             av_log_set_level = (delegate* unmanaged<int, void>)Export(avutil, nameof(av_log_set_level));
             av_opt_get_int = (delegate* unmanaged<void*, byte*, int, long*, int>)Export(avutil, nameof(av_opt_get_int));
             av_opt_get_chlayout = (delegate* unmanaged<void*, byte*, int, void*, int>)Export(avutil, nameof(av_opt_get_chlayout));
-            av_opt_set = (delegate* unmanaged<void*, byte*, byte*, int, int>)Export(avutil, nameof(av_opt_set));
             av_channel_layout_uninit = (delegate* unmanaged<void*, void>)Export(avutil, nameof(av_channel_layout_uninit));
         }
 
@@ -190,8 +186,6 @@ internal static unsafe class LibAv
         public readonly delegate* unmanaged<void*, byte*, int, long*, int> av_opt_get_int;
 
         public readonly delegate* unmanaged<void*, byte*, int, void*, int> av_opt_get_chlayout;
-
-        public readonly delegate* unmanaged<void*, byte*, byte*, int, int> av_opt_set;
 
         public readonly delegate* unmanaged<void*, void> av_channel_layout_uninit;
 

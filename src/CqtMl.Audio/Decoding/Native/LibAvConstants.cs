@@ -7,8 +7,11 @@ namespace CqtMl.Audio.Decoding.Native;
 /// </summary>
 internal static class LibAvConstants
 {
-    /// <summary>The major versions of libavformat whose <c>AVStream</c> layout is known: 59 (FFmpeg 5), 60 (6), 61 (7), 62 (8).</summary>
-    public static readonly int[] SupportedFormatMajors = { 59, 60, 61, 62 };
+    /// <summary>
+    /// The (libavformat, libavcodec, libavutil) major versions of the FFmpeg releases whose layouts are known, newest
+    /// first: 8, 7, 6 and 5.
+    /// </summary>
+    public static readonly (int Format, int Codec, int Util)[] Releases = { (62, 62, 60), (61, 61, 59), (60, 60, 58), (59, 59, 57) };
 
     /// <summary>The <c>AVMEDIA_TYPE_AUDIO</c> enum value.</summary>
     public const int MediaTypeAudio = 1;
