@@ -21,35 +21,13 @@ public static class AudioDecoder
     /// <param name="path">The audio file.</param>
     /// <returns>A reader; dispose it when done.</returns>
     /// <exception cref="AudioFormatException">The file is missing, unreadable, empty, truncated, corrupt or unsupported.</exception>
-    public static AudioReader Open(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] head = ReadHead(path);
-        return DetectFormat(head, path) switch
-        {
-            "wav" => WavReader.Open(path),
-            "mp3" => UsesFfmpegLibraries ? OpenMp3WithLibraries(path) : Mp3Reader.Open(path),
-            "ogg" => OpenOgg(path, UsesFfmpegLibraries),
-            _ => FfmpegReader.Open(path),
-        };
-    }
+    public static AudioReader Open(string path) => Open(path, UsesFfmpegLibraries);
 
     /// <summary>Opens a streaming reader for <paramref name="path"/> with the built-in managed decoders only.</summary>
     /// <param name="path">The audio file.</param>
     /// <returns>A reader; dispose it when done.</returns>
     /// <exception cref="AudioFormatException">The file is missing, unreadable, empty, truncated, corrupt or unsupported.</exception>
-    public static AudioReader OpenManaged(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] head = ReadHead(path);
-        return DetectFormat(head, path) switch
-        {
-            "wav" => WavReader.Open(path),
-            "mp3" => Mp3Reader.Open(path),
-            "ogg" => OpenOgg(path, libraries: false),
-            _ => FfmpegReader.Open(path),
-        };
-    }
+    public static AudioReader OpenManaged(string path) => Open(path, libraries: false);
 
     /// <summary>Decodes a whole file into memory.</summary>
     /// <param name="path">The audio file.</param>
@@ -161,6 +139,19 @@ public static class AudioDecoder
             ".wav" or ".wave" => "wav",
             ".mp3" or ".mp2" or ".mpga" => "mp3",
             _ => "other",
+        };
+    }
+
+    private static AudioReader Open(string path, bool libraries)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] head = ReadHead(path);
+        return DetectFormat(head, path) switch
+        {
+            "wav" => WavReader.Open(path),
+            "mp3" => libraries ? OpenMp3WithLibraries(path) : Mp3Reader.Open(path),
+            "ogg" => OpenOgg(path, libraries),
+            _ => FfmpegReader.Open(path),
         };
     }
 
