@@ -18,16 +18,7 @@ public sealed record NativeCqtParameters(CqtOptions Cqt, double? MaxDurationSeco
     public long? SampleCount => MaxDurationSeconds is double seconds ? (long)Math.Round(seconds * Cqt.SampleRate) : null;
 
     /// <summary>Gets the description of everything that determines the tensor (the cache key's parameter part).</summary>
-    public string ResultKey => string.Join(
-        ";",
-        Cqt.SampleRate.ToString(CultureInfo.InvariantCulture),
-        Cqt.HopLength.ToString(CultureInfo.InvariantCulture),
-        Cqt.BinCount.ToString(CultureInfo.InvariantCulture),
-        Cqt.BinsPerOctave.ToString(CultureInfo.InvariantCulture),
-        Cqt.FMin.ToString("R", CultureInfo.InvariantCulture),
-        Cqt.Channels.ToString(),
-        MaxDurationSeconds?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
-        "streamed");
+    public string ResultKey => string.Join(";", TensorFields().Append("streamed"));
 
     /// <summary>Gets the parameters of an estimator's options.</summary>
     /// <param name="options">The options.</param>
@@ -68,16 +59,19 @@ public sealed record NativeCqtParameters(CqtOptions Cqt, double? MaxDurationSeco
     /// <returns>The encoded text.</returns>
     public string Encode()
     {
-        string text = string.Join(
-            "\n",
-            Cqt.SampleRate.ToString(CultureInfo.InvariantCulture),
-            Cqt.HopLength.ToString(CultureInfo.InvariantCulture),
-            Cqt.BinCount.ToString(CultureInfo.InvariantCulture),
-            Cqt.BinsPerOctave.ToString(CultureInfo.InvariantCulture),
-            Cqt.FMin.ToString("R", CultureInfo.InvariantCulture),
-            Cqt.Channels.ToString(),
-            MaxDurationSeconds?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
-            CacheDirectory ?? string.Empty);
+        string text = string.Join("\n", TensorFields().Append(CacheDirectory ?? string.Empty));
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
     }
+
+    /// <summary>The fields that determine the tensor, as invariant-culture text, in the encoded order.</summary>
+    private IEnumerable<string> TensorFields() => new[]
+    {
+        Cqt.SampleRate.ToString(CultureInfo.InvariantCulture),
+        Cqt.HopLength.ToString(CultureInfo.InvariantCulture),
+        Cqt.BinCount.ToString(CultureInfo.InvariantCulture),
+        Cqt.BinsPerOctave.ToString(CultureInfo.InvariantCulture),
+        Cqt.FMin.ToString("R", CultureInfo.InvariantCulture),
+        Cqt.Channels.ToString(),
+        MaxDurationSeconds?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
+    };
 }
