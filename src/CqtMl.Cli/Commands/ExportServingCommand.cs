@@ -68,5 +68,5 @@ internal static class ExportServingCommand
 
     /// <summary>A model's repository name: its file name without extension, other characters than letters, digits, '_' and '-' as '_'.</summary>
     private static string ModelName(string file) =>
-        new string(Path.GetFileNameWithoutExtension(file).Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray());
+        new string(Path.GetFileNameWithoutExtension(file).Select(c => TritonConstants.IsModelNameCharacter(c) ? c : '_').ToArray());
 }

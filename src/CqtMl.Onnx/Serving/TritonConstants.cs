@@ -15,6 +15,11 @@ public static class TritonConstants
     /// <summary>The version folder written (Triton serves the highest by default).</summary>
     public const string Version = "1";
 
+    /// <summary>Gets whether a character may appear in a model's name (it names a folder and Triton's model).</summary>
+    /// <param name="c">The character.</param>
+    /// <returns>Whether it is a letter, a digit, '_' or '-'.</returns>
+    public static bool IsModelNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
+
     /// <summary>Gets Triton's data type for an ONNX element type.</summary>
     /// <param name="onnxElementType">The ONNX element type.</param>
     /// <returns>The Triton type name.</returns>

@@ -26,7 +26,7 @@ public static class TritonModelRepository
             throw new ArgumentException("No models to write.", nameof(models));
         }
 
-        string? badName = models.Select(m => m.Name).FirstOrDefault(n => n.Length == 0 || !n.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'));
+        string? badName = models.Select(m => m.Name).FirstOrDefault(n => n.Length == 0 || !n.All(TritonConstants.IsModelNameCharacter));
         if (badName is not null)
         {
             throw new ArgumentException($"Model name '{badName}' must be letters, digits, '_' or '-' (it names a folder and Triton's model).", nameof(models));
