@@ -26,9 +26,10 @@ IDataView tracks = ml.Data.LoadFromMusicNet(root);
 var pipeline = ml.Transforms.ExtractCqt("Cqt", "Path")
     .Append(ml.Transforms.GenerateControls("Controls", "Cqt"))
     .Append(ml.Transforms.ScoreReward("Reward", "Cqt", "Controls"));
-ITransformer model = pipeline.Fit(tracks);
+var model = pipeline.Fit(tracks);
 ml.Model.Save(model, tracks.Schema, Path.Combine(root, "model.zip"));
 float[] rewards = model.Transform(tracks).GetColumn<float[]>("Reward").Select(r => r[0]).ToArray();
+model.Dispose();                                                                     // ONNX Runtime's sessions and model files
 Console.WriteLine($"rewards of the shipped generator's controls: {string.Join(", ", rewards.Select(r => r.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
 
 // 3. Labelled training data (CQT + 4-register targets) and a few steps of generator training (TorchSharp).
@@ -46,7 +47,7 @@ var trainer = ml.Transforms.TrainControlGenerator(new ControlGeneratorTrainer.Op
     Generator = GeneratorConfig.Demo with { Depth = 1 },
     Training = new GeneratorTrainingOptions { Epochs = 1, StepsPerEpoch = 2, BatchSize = 2, Seed = 1 },
 });
-ControlGeneratorTransformer trained = trainer.Fit(ml.Data.LoadFromEnumerable(rows));
+using ControlGeneratorTransformer trained = trainer.Fit(ml.Data.LoadFromEnumerable(rows));
 Console.WriteLine($"trained a generator for {trainer.History.Count} epoch: loss {trainer.History[^1].Loss:F3}, ONNX {trained.OnnxModel.Length / 1024} KB");
 Directory.Delete(root, recursive: true);
 Console.WriteLine("samples: ok");

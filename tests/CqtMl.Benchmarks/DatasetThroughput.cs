@@ -50,7 +50,7 @@ internal static class DatasetThroughput
             Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, path => AudioCqtStream.ComputeTensor(path, oneThread)));
         foreach (int? parallel in new int?[] { 1, null })
         {
-            ITransformer model = ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Path", FilesInParallel = parallel }).Fit(data);
+            using CqtTransformer model = ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Path", FilesInParallel = parallel }).Fit(data);
             int cores = parallel ?? Environment.ProcessorCount;
             Row(output, $"ExtractCqt, FilesInParallel = {(parallel?.ToString(CultureInfo.InvariantCulture) ?? "null (one per core)")}", cores, paths.Length, audioSeconds, () =>
             {

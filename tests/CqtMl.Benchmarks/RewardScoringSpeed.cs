@@ -43,7 +43,7 @@ public static class RewardScoringSpeed
         var ml = new MLContext();
         var rows = Enumerable.Range(0, samples).Select(s => new Row { Cqt = cqt, Controls = controls.AsSpan(s * perSample, perSample).ToArray() }).ToArray();
         IDataView data = ml.Data.LoadFromEnumerable(rows);
-        ITransformer scorer = ml.Transforms.ScoreReward(new RewardScoringEstimator.Options { ModelPath = Path.Combine(dir, "reward.onnx") }).Fit(data);
+        using RewardScoringTransformer scorer = ml.Transforms.ScoreReward(new RewardScoringEstimator.Options { ModelPath = Path.Combine(dir, "reward.onnx") }).Fit(data);
         scorer.Transform(data).GetColumn<float[]>("Reward").ToArray();
         Report(output, "ML.NET ScoreReward (one row per call)", samples, () => scorer.Transform(data).GetColumn<float[]>("Reward").ToArray());
 

@@ -23,6 +23,7 @@ public static class Program
         var ml = new MLContext();
         ml.ComponentCatalog.RegisterAssembly(typeof(AudioDecodingMapping).Assembly);
         ITransformer model = ml.Model.Load(args[0], out _);
+        using var disposeModel = (IDisposable)model; // deletes ML.NET's temporary copies of the ONNX models
         IDataView data = ml.Data.LoadFromEnumerable(new[] { new Row { Audio = args[1] } });
         float[] values = model.Transform(data).GetColumn<float[]>(args[2]).Single();
         var bytes = new byte[values.Length * 4];

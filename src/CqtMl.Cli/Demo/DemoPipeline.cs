@@ -25,13 +25,14 @@ internal sealed class DemoPipeline(string root, string folder, string generatorP
             .Append(ml.Transforms.GenerateControls("Controls", "Cqt", generatorPath))
             .Append(ml.Transforms.ScoreReward("Reward", "Cqt", "Controls", rewardPath));
         var clock = Stopwatch.StartNew();
-        ITransformer model = pipeline.Fit(audio);
+        using TransformerChain<RewardScoringTransformer> model = pipeline.Fit(audio); // disposing deletes the ONNX models' temporary copies
         float[] rewards = model.Transform(audio).GetColumn<float[]>("Reward").Select(r => r[0]).ToArray();
         double seconds = clock.Elapsed.TotalSeconds;
         string zip = Path.Combine(folder, "model.zip");
         ml.Model.Save(model, audio.Schema, zip);
 
         ITransformer loaded = ml.Model.Load(zip, out _);
+        using var disposeLoaded = (IDisposable)loaded;
         float[] again = loaded.Transform(audio).GetColumn<float[]>("Reward").Select(r => r[0]).ToArray();
         bool same = rewards.SequenceEqual(again);
         if (!same)

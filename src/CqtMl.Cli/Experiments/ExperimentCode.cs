@@ -61,6 +61,8 @@ internal static class ExperimentCode
                 var mlContext = new MLContext();
                 mlContext.ComponentCatalog.RegisterAssembly(typeof(CqtMl.MLNet.AudioDecodingMapping).Assembly);
                 ITransformer model = mlContext.Model.Load(MLNetModelPath, out _);
+                // The loaded ONNX transforms keep copies of their models in temporary files until they are disposed.
+                System.AppDomain.CurrentDomain.ProcessExit += (_, _) => ((System.IDisposable)model).Dispose();
                 return mlContext.Model.CreatePredictionEngine<ModelInput, ModelOutput>(model);
             }
 
@@ -166,11 +168,12 @@ internal static class ExperimentCode
                 {
                     var mlContext = new MLContext(seed: Seed);
                     string root = dataRoot ?? DataRoot;
-                    ControlGeneratorTransformer trained = RetrainModel(mlContext, LoadTrainingData(mlContext, root));
+                    using ControlGeneratorTransformer trained = RetrainModel(mlContext, LoadTrainingData(mlContext, root)); // disposing deletes ML.NET's temporary model copies
                     IDataView audio = mlContext.Data.LoadFromEnumerable(MusicNet.Read(root, MusicNetSplit.Train).Take(1).Select(r => new ModelInput { Path = r.Path }));
                     var pipeline = mlContext.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Path", OutputColumnName = "Cqt", SampleRate = Cqt.SampleRate, HopLength = Cqt.HopLength, BinCount = Cqt.BinCount, BinsPerOctave = Cqt.BinsPerOctave, FMin = Cqt.FMin })
                         .Append(mlContext.Transforms.GenerateControls(new ControlGeneratorEstimator.Options { OutputColumnName = "Controls", InputColumnName = "Cqt" }, trained.OnnxModel));
-                    mlContext.Model.Save(pipeline.Fit(audio), audio.Schema, outputModelPath);
+                    using var model = pipeline.Fit(audio);
+                    mlContext.Model.Save(model, audio.Schema, outputModelPath);
                 }
             }
 
@@ -204,13 +207,14 @@ internal static class ExperimentCode
                 {
                     var mlContext = new MLContext(seed: Seed);
                     string root = dataRoot ?? DataRoot;
-                    RewardScoringTransformer trained = RetrainModel(mlContext, LoadTrainingData(mlContext, labelledPairs), root);
+                    using RewardScoringTransformer trained = RetrainModel(mlContext, LoadTrainingData(mlContext, labelledPairs), root); // disposing deletes ML.NET's temporary model copies
                     string audioFile = System.IO.Directory.EnumerateFiles(root, "*.*", System.IO.SearchOption.AllDirectories).First(f => f.EndsWith(".wav", System.StringComparison.OrdinalIgnoreCase) || f.EndsWith(".mp3", System.StringComparison.OrdinalIgnoreCase) || f.EndsWith(".ogg", System.StringComparison.OrdinalIgnoreCase));
                     IDataView audio = mlContext.Data.LoadFromEnumerable(new[] { new ModelInput { Path = audioFile } });
                     var pipeline = mlContext.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Path", OutputColumnName = "Cqt", SampleRate = Cqt.SampleRate, HopLength = Cqt.HopLength, BinCount = Cqt.BinCount, BinsPerOctave = Cqt.BinsPerOctave, FMin = Cqt.FMin })
                         .Append(mlContext.Transforms.GenerateControls("Controls", "Cqt", GeneratorPath))
                         .Append(mlContext.Transforms.ScoreReward(new RewardScoringEstimator.Options { OutputColumnName = "Reward", CqtColumnName = "Cqt", ControlsColumnName = "Controls" }, trained.OnnxModel));
-                    mlContext.Model.Save(pipeline.Fit(audio), audio.Schema, outputModelPath);
+                    using var model = pipeline.Fit(audio);
+                    mlContext.Model.Save(model, audio.Schema, outputModelPath);
                 }
             }
 

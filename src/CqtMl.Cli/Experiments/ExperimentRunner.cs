@@ -94,6 +94,7 @@ internal static class ExperimentRunner
         var cqtOptions = new CqtEstimator.Options { InputColumnName = "Path", OutputColumnName = "Cqt", SampleRate = cqt.SampleRate, HopLength = cqt.HopLength, BinCount = cqt.BinCount, BinsPerOctave = cqt.BinsPerOctave, FMin = cqt.FMin };
         var generate = ml.Transforms.ExtractCqt(cqtOptions).Append(ml.Transforms.GenerateControls("Controls", "Cqt", generatorOnnx));
         ITransformer model = rewardOnnx is null ? generate.Fit(audio) : generate.Append(ml.Transforms.ScoreReward("Reward", "Cqt", "Controls", rewardOnnx)).Fit(audio);
+        using var disposeModel = (IDisposable)model; // deletes the ONNX models' temporary copies
         ml.Model.Save(model, audio.Schema, zip);
     }
 }

@@ -45,8 +45,17 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         DataViewType type = CheckInput(input.Schema);
-        var (pipeline, onnx, native) = BuildPipeline(type is TextDataViewType);
-        return new CqtTransformer(pipeline.Fit(input), Opts, onnx, native);
+        var files = new OnnxModelFiles();
+        try
+        {
+            var (pipeline, onnx, native) = BuildPipeline(type is TextDataViewType, files);
+            return new CqtTransformer(pipeline.Fit(input), Opts, onnx, native, files);
+        }
+        catch
+        {
+            files.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -66,10 +75,11 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{InputColumn}' must be a string (audio path) or a vector of Single (mono PCM), not {column.ItemType}.");
         }
 
-        return BuildPipeline(isPath).Pipeline.GetOutputSchema(inputSchema);
+        using var files = new OnnxModelFiles();
+        return BuildPipeline(isPath, files).Pipeline.GetOutputSchema(inputSchema);
     }
 
-    private (IEstimator<ITransformer> Pipeline, byte[] Onnx, string? NativeParameters) BuildPipeline(bool isPath)
+    private (IEstimator<ITransformer> Pipeline, byte[] Onnx, string? NativeParameters) BuildPipeline(bool isPath, OnnxModelFiles files)
     {
         CqtOptions cqt = ToCqtOptions(Opts);
         CqtOnnxInput layout = isPath && Opts.Channels == CqtChannels.Stereo ? CqtOnnxInput.PlanarStereo : CqtOnnxInput.Mono;
@@ -91,7 +101,7 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
             // ONNX graph, as the ONNX CQT types it (a saved model keeps the dimensions; it costs a copy of each tensor).
             pipeline = Opts.MaxDurationSeconds is null
                 ? pipeline.Append(_transforms.CopyColumns(Opts.OutputColumnName, NativeCqtMapping.OutputColumn))
-                : pipeline.Append(_transforms.ApplyOnnxModel(new[] { Opts.OutputColumnName }, new[] { NativeCqtMapping.OutputColumn }, new MemoryStream(CqtOnnxModel.BuildShape(cqt, Opts.MaxDurationSeconds, NativeCqtMapping.OutputColumn, Opts.OutputColumnName)), null, false));
+                : pipeline.Append(_transforms.ApplyOnnxModel(new[] { Opts.OutputColumnName }, new[] { NativeCqtMapping.OutputColumn }, files.Add(CqtOnnxModel.BuildShape(cqt, Opts.MaxDurationSeconds, NativeCqtMapping.OutputColumn, Opts.OutputColumnName)), null, false));
             pipeline = pipeline.Append(_transforms.DropColumns(AudioDecodingMapping.PathColumn, NativeCqtMapping.ParametersColumn, NativeCqtMapping.OutputColumn));
             return (pipeline, onnx, encoded);
         }
@@ -108,7 +118,7 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
 
         // Decide the device here so a fallback is explicit and logged, and a refusal says why.
         int? device = OnnxExecution.ResolveDevice(Opts.GpuDeviceId, Opts.FallbackToCpu);
-        pipeline = pipeline.Append(_transforms.ApplyOnnxModel(new[] { Opts.OutputColumnName }, new[] { pcmColumn }, new MemoryStream(onnx), device, Opts.FallbackToCpu));
+        pipeline = pipeline.Append(_transforms.ApplyOnnxModel(new[] { Opts.OutputColumnName }, new[] { pcmColumn }, files.Add(onnx), device, Opts.FallbackToCpu));
         helpers.Remove(Opts.OutputColumnName);
         if (helpers.Count > 0)
         {

@@ -12,8 +12,8 @@ public sealed class CqtTransformer : ChainTransformer
 {
     private readonly string? _nativeParameters;
 
-    internal CqtTransformer(ITransformer chain, CqtEstimator.Options options, byte[] onnxModel, string? nativeParameters)
-        : base(chain)
+    internal CqtTransformer(ITransformer chain, CqtEstimator.Options options, byte[] onnxModel, string? nativeParameters, OnnxModelFiles files)
+        : base(chain, files)
     {
         Options = options;
         OnnxModel = onnxModel;

@@ -59,7 +59,16 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
             throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{InputColumn}' must be a vector of Single (a CQT [2, {Info.Bins}, T]), not {column.Type}.");
         }
 
-        return new ControlGeneratorTransformer(BuildPipeline().Fit(input), Opts, Info, _model);
+        var files = new OnnxModelFiles();
+        try
+        {
+            return new ControlGeneratorTransformer(BuildPipeline(files).Fit(input), Opts, Info, _model, files);
+        }
+        catch
+        {
+            files.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -72,10 +81,11 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{InputColumn}' must exist and be a vector of Single.");
         }
 
-        return BuildPipeline().GetOutputSchema(inputSchema);
+        using var files = new OnnxModelFiles();
+        return BuildPipeline(files).GetOutputSchema(inputSchema);
     }
 
-    private IEstimator<ITransformer> BuildPipeline()
+    private IEstimator<ITransformer> BuildPipeline(OnnxModelFiles files)
     {
         GenerationOptions generation = GenerationOf(Opts);
         string parameters = GeneratorInputsMapping.Encode(Info, generation);
@@ -108,7 +118,7 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
             .Append(_transforms.CustomMapping<RowAnchorMapping.Input, RowAnchorMapping.Output>(RowAnchorMapping.Map, RowAnchorMapping.ContractName))
             .Append(_transforms.Expression(GeneratorInputsMapping.ParametersColumn, $"a => \"{parameters}\"", RowAnchorMapping.AnchorColumn))
             .Append(_transforms.CustomMapping<GeneratorInputsMapping.Input, GeneratorInputsMapping.Output>(GeneratorInputsMapping.Map, GeneratorInputsMapping.ContractName))
-            .Append(_transforms.ApplyOnnxModel(outputs, inputs.ToArray(), new MemoryStream(model), shapes, device, Opts.FallbackToCpu))
+            .Append(_transforms.ApplyOnnxModel(outputs, inputs.ToArray(), files.Add(model), shapes, device, Opts.FallbackToCpu))
             .Append(_transforms.CopyColumns(Opts.OutputColumnName, GeneratorContract.ControlsOutput));
         if (Opts.LogitsColumnName is string logits)
         {

@@ -10,8 +10,8 @@ namespace CqtMl.MLNet;
 /// </summary>
 public sealed class ControlGeneratorTransformer : ChainTransformer
 {
-    internal ControlGeneratorTransformer(ITransformer chain, ControlGeneratorEstimator.Options options, GeneratorModelInfo info, byte[] onnxModel)
-        : base(chain)
+    internal ControlGeneratorTransformer(ITransformer chain, ControlGeneratorEstimator.Options options, GeneratorModelInfo info, byte[] onnxModel, OnnxModelFiles files)
+        : base(chain, files)
     {
         Options = options;
         Info = info;

@@ -6,7 +6,7 @@ namespace CqtMl.MLNet;
 public sealed class BestOfNTransformer : ChainTransformer
 {
     internal BestOfNTransformer(ITransformer chain)
-        : base(chain)
+        : base(chain, null)
     {
     }
 }

@@ -50,7 +50,16 @@ public sealed class RewardScoringEstimator : IEstimator<RewardScoringTransformer
             }
         }
 
-        return new RewardScoringTransformer(BuildPipeline().Fit(input), Opts, Info, _model);
+        var files = new OnnxModelFiles();
+        try
+        {
+            return new RewardScoringTransformer(BuildPipeline(files).Fit(input), Opts, Info, _model, files);
+        }
+        catch
+        {
+            files.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -66,10 +75,11 @@ public sealed class RewardScoringEstimator : IEstimator<RewardScoringTransformer
             }
         }
 
-        return BuildPipeline().GetOutputSchema(inputSchema);
+        using var files = new OnnxModelFiles();
+        return BuildPipeline(files).GetOutputSchema(inputSchema);
     }
 
-    private IEstimator<ITransformer> BuildPipeline()
+    private IEstimator<ITransformer> BuildPipeline(OnnxModelFiles files)
     {
         int samples = Opts.SampleCount;
         string parameters = RewardInputsMapping.Encode(Info.Bins, samples);
@@ -86,7 +96,7 @@ public sealed class RewardScoringEstimator : IEstimator<RewardScoringTransformer
             .Append(_transforms.CustomMapping<RowAnchorMapping.Input, RowAnchorMapping.Output>(RowAnchorMapping.Map, RowAnchorMapping.ContractName))
             .Append(_transforms.Expression(RewardInputsMapping.ParametersColumn, $"a => \"{parameters}\"", RowAnchorMapping.AnchorColumn))
             .Append(_transforms.CustomMapping<RewardInputsMapping.Input, RewardInputsMapping.Output>(RewardInputsMapping.Map, RewardInputsMapping.ContractName))
-            .Append(_transforms.ApplyOnnxModel(new[] { RewardContract.RewardOutput }, inputs, new MemoryStream(OnnxModelEditor.WithFloat32Weights(_model)), shapes, device, Opts.FallbackToCpu)) // ML.NET rejects float16 weights
+            .Append(_transforms.ApplyOnnxModel(new[] { RewardContract.RewardOutput }, inputs, files.Add(OnnxModelEditor.WithFloat32Weights(_model)), shapes, device, Opts.FallbackToCpu)) // ML.NET rejects float16 weights
             .Append(_transforms.CopyColumns(Opts.OutputColumnName, RewardContract.RewardOutput))
             .Append(_transforms.DropColumns(new[] { RewardContract.RewardOutput, RewardContract.CqtInput, RewardContract.ControlsInput, GeneratorInputsMapping.SourceColumn, RewardInputsMapping.ControlsSourceColumn, RowAnchorMapping.AnchorColumn, RewardInputsMapping.ParametersColumn }));
     }

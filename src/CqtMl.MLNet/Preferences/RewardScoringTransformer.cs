@@ -10,8 +10,8 @@ namespace CqtMl.MLNet;
 /// </summary>
 public sealed class RewardScoringTransformer : ChainTransformer
 {
-    internal RewardScoringTransformer(ITransformer chain, RewardScoringEstimator.Options options, RewardModelInfo info, byte[] onnxModel)
-        : base(chain)
+    internal RewardScoringTransformer(ITransformer chain, RewardScoringEstimator.Options options, RewardModelInfo info, byte[] onnxModel, OnnxModelFiles files)
+        : base(chain, files)
     {
         Options = options;
         Info = info;

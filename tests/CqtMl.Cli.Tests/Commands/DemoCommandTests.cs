@@ -56,5 +56,6 @@ public class DemoCommandTests : IDisposable
         var ml = new MLContext();
         ITransformer model = ml.Model.Load(Path.Combine(folder, "model.zip"), out _);
         Assert.NotNull(model);
+        ((IDisposable)model).Dispose();
     }
 }

@@ -9,10 +9,41 @@ namespace CqtMl.MLNet.Tests.Cqt;
 
 public class CqtEstimatorTests : IDisposable
 {
-    private readonly MLContext _ml = new(seed: 1);
     private readonly string _dir = Directory.CreateTempSubdirectory("cqtml-mlnet-").FullName;
+    private readonly MLContext _ml;
+
+    // ML.NET's copies of the ONNX models go to the test's folder, so transformers a test does not dispose leave nothing.
+    public CqtEstimatorTests() => _ml = new MLContext(seed: 1) { TempFilePath = _dir };
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void DisposingTheFittedAndTheLoadedModelDeletesTheirOnnxModelFiles()
+    {
+        string temp = Directory.CreateDirectory(Path.Combine(_dir, "ml-temp")).FullName, zip = Path.Combine(_dir, "dispose.zip");
+        var ml = new MLContext(seed: 1) { TempFilePath = temp };
+        IDataView data = ml.Data.LoadFromEnumerable(new[] { new PcmRow { Pcm = Tone(16000, 16000, 440) } });
+        var estimator = ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Pcm", SampleRate = 16000 });
+        Assert.NotNull(estimator.GetOutputSchema(ShapeOf(data.Schema)));
+        float[] fitted;
+        string onnxFile;
+        using (CqtTransformer model = estimator.Fit(data))
+        {
+            onnxFile = Assert.Single(model.ModelFilePaths); // the ONNX CQT, read by ML.NET's ONNX transform
+            Assert.True(File.Exists(onnxFile));
+            fitted = model.Transform(data).GetColumn<float[]>("Cqt").Single();
+            ml.Model.Save(model, data.Schema, zip);
+            model.Dispose(); // idempotent
+        }
+
+        Assert.False(File.Exists(onnxFile));
+        Assert.Empty(Directory.GetFiles(temp)); // nothing of ML.NET's own either (its copies of streams are never deleted)
+        ITransformer loaded = ml.Model.Load(zip, out _);
+        Assert.Single(Directory.GetFiles(temp));
+        Assert.Equal(fitted, loaded.Transform(data).GetColumn<float[]>("Cqt").Single());
+        ((IDisposable)loaded).Dispose();
+        Assert.Empty(Directory.GetFiles(temp));
+    }
 
     [Fact]
     public void PcmColumnGivesTheCqtOfTheEngine()
@@ -100,7 +131,7 @@ public class CqtEstimatorTests : IDisposable
         string zip = Path.Combine(_dir, "cqt.zip");
         _ml.Model.Save(model, data.Schema, zip);
 
-        var fresh = new MLContext();
+        var fresh = new MLContext { TempFilePath = _dir };
         fresh.ComponentCatalog.RegisterAssembly(typeof(AudioDecodingMapping).Assembly);
         ITransformer loaded = fresh.Model.Load(zip, out _);
         float[] after = loaded.Transform(fresh.Data.LoadFromEnumerable(new[] { new PathRow { Audio = wav } })).GetColumn<float[]>("Cqt").Single();

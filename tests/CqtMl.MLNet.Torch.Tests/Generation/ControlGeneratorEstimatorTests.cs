@@ -10,7 +10,8 @@ namespace CqtMl.MLNet.Torch.Tests.Generation;
 /// <summary>GenerateControls in ML.NET pipelines against the batched ONNX Runtime scorer, save/load and bad inputs.</summary>
 public class ControlGeneratorEstimatorTests(GeneratorFixture fixture) : IClassFixture<GeneratorFixture>
 {
-    private readonly MLContext _ml = new(seed: 1);
+    // ML.NET's copies of the ONNX models go to the fixture's folder, so transformers a test does not dispose leave nothing.
+    private readonly MLContext _ml = new(seed: 1) { TempFilePath = fixture.Directory };
 
     public static IEnumerable<object[]> Modes() => new[]
     {

@@ -23,7 +23,7 @@ public class ControlGeneratorTrainerTests
             SyntheticPieces = 1,
         };
         var trainer = _ml.Transforms.TrainControlGenerator(options);
-        ControlGeneratorTransformer model = trainer.Fit(data);
+        using ControlGeneratorTransformer model = trainer.Fit(data);
 
         Assert.Equal(2, trainer.History.Count);
         Assert.All(trainer.History, h => Assert.True(double.IsFinite(h.Loss) && h.ValidationF1 is >= 0 and <= 1));

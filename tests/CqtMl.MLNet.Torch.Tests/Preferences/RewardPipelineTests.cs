@@ -21,7 +21,8 @@ namespace CqtMl.MLNet.Torch.Tests.Preferences;
 /// </summary>
 public class RewardPipelineTests(GeneratorFixture fixture) : IClassFixture<GeneratorFixture>
 {
-    private readonly MLContext _ml = new(seed: 1);
+    // ML.NET's copies of the ONNX models go to the fixture's folder, so transformers a test does not dispose leave nothing.
+    private readonly MLContext _ml = new(seed: 1) { TempFilePath = fixture.Directory };
 
     private string RewardModelPath()
     {
