@@ -15,7 +15,7 @@ public class ResamplerBenchmarks
     private float[] _input = Array.Empty<float>();
 
     /// <summary>Gets or sets the input rate.</summary>
-    [Params(8000, 16000, 32000, 44100, 48000, 96000)]
+    [Params(8000, 16000, 32000, 44100, 48000, 88200, 96000, 192000)]
     public int SourceRate { get; set; }
 
     /// <summary>Makes the input and designs the filter.</summary>
