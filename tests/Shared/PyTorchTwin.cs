@@ -23,6 +23,9 @@ public static class PyTorchTwin
     /// <summary>Runs tools/pytorch/train_ddp.py (distributed training of the generator) and returns its output.</summary>
     public static string RunDistributedTraining(params string[] args) => RunScript("train_ddp.py", args);
 
+    /// <summary>Runs tools/pytorch/train_reward_ddp.py (the reward model's DDP training) with the given arguments.</summary>
+    public static string RunRewardTraining(params string[] args) => RunScript("train_reward_ddp.py", args);
+
     private static string RunScript(string script, string[] args)
     {
         string python = Python ?? throw new InvalidOperationException(MissingReason);

@@ -20,7 +20,6 @@ gloo on CPUs, NCCL when CUDA is available (--backend to choose).
 import argparse
 import json
 import os
-import socket
 import sys
 import time
 
@@ -34,6 +33,7 @@ from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cqt_vit import CONTROLS, CqtVisionTransformer, read_safetensors, write_safetensors  # noqa: E402
+from ddp_launch import launch  # noqa: E402
 
 
 def read_manifest(folder):
@@ -121,17 +121,6 @@ def train(rank, world, args):
     dist.destroy_process_group()
 
 
-def spawned(rank, world, port, args):
-    os.environ.update({"MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port), "RANK": str(rank), "WORLD_SIZE": str(world), "LOCAL_RANK": str(rank)})
-    train(rank, world, args)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", required=True, help="output folder of cqtml extract (MusicNet layout: register targets)")
@@ -155,10 +144,7 @@ def main(argv):
     parser.add_argument("--gain", type=float, default=100.0)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    if args.nproc > 0:
-        torch.multiprocessing.spawn(spawned, args=(args.nproc, free_port(), args), nprocs=args.nproc, join=True)
-    else:
-        train(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]), args)
+    launch(train, args)
 
 
 if __name__ == "__main__":

@@ -23,12 +23,13 @@ internal static class ExtractCommand
         var maxDuration = new Option<double?>("--max-duration") { CustomParser = r => CliNumbers.ParseDouble(r), Description = "Fix every track to this many seconds (truncated, or padded with silence)." };
         var subset = new Option<string>("--subset") { Description = "FMA subset to read, for FMA layouts.", DefaultValueFactory = _ => nameof(FmaSubset.Small).ToLowerInvariant() };
         subset.AcceptOnlyFromAmong(Enum.GetNames<FmaSubset>().Select(n => n.ToLowerInvariant()).ToArray());
+        var pairs = new Option<string?>("--pairs") { Description = "A labelled comparison file (cqtml compare + judge or label): write its pairs instead (pairs.tsv, clips/<k>.npy [2, bins, T], controls/<pair>.npy [2, 4, T]) for tools/pytorch/train_reward_ddp.py; --data is the audio root of its sources, the CQT parameters are the file's." };
         var threads = new Option<int>("--threads") { CustomParser = CliNumbers.ParseInt, Description = "Tracks extracted at once (each on one core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cqtFlags = new CqtFlags();
 
         var command = new Command("extract", "Extract the CQT of every track of a data set, sharded for cluster schedulers, resumable.\nExample: cqtml extract --data /data/musicnet --out /data/cqt --shard 0/3   (then: cqtml extract --data /data/musicnet --out /data/cqt --merge)")
         {
-            data, output, shard, merge, format, maxDuration, subset, threads,
+            data, output, shard, merge, format, maxDuration, subset, threads, pairs,
         };
         foreach (Option flag in cqtFlags.All)
         {
@@ -39,6 +40,18 @@ internal static class ExtractCommand
         {
             string dataRoot = parse.GetRequiredValue(data), outDir = parse.GetRequiredValue(output);
             FmaSubset fmaSubset = Enum.Parse<FmaSubset>(parse.GetRequiredValue(subset), ignoreCase: true);
+            if (parse.GetValue(pairs) is string pairsPath)
+            {
+                if (parse.GetValue(merge) || parse.GetValue(shard) is not null || parse.GetValue(maxDuration) is not null || parse.GetRequiredValue(format) != ExtractionJob.Npy)
+                {
+                    throw new UsageException("--pairs: extracts the pairs of one comparison file as npy in one job; drop --merge, --shard, --max-duration and --format");
+                }
+
+                (int written, int clips, int unlabelled, _) = PairExtraction.Run(pairsPath, dataRoot, outDir);
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cqtml extract: {written} labelled pairs of {clips} clips ({unlabelled} unlabelled rows left out) -> {Path.Combine(outDir, PairExtraction.TableName)}"));
+                return Task.FromResult(Program.Success);
+            }
+
             if (parse.GetValue(merge))
             {
                 (int tracks, int failed) = ExtractionMerge.Run(dataRoot, outDir, fmaSubset);

@@ -44,15 +44,21 @@ public static class GeneratorParity
             var input = new DenseTensor<float>(values, new[] { batch, GeneratorContract.InputChannels, bins, frames });
             using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(GeneratorContract.CqtInput, input) });
             float[] actual = results.First(r => r.Name == GeneratorContract.LogitsOutput).AsTensor<float>().ToArray();
-            double scale = expected.Max(v => Math.Abs(v)), difference = 0;
-            for (int i = 0; i < expected.Length; i++)
-            {
-                difference = Math.Max(difference, Math.Abs(expected[i] - actual[i]));
-            }
-
-            worst = Math.Max(worst, difference / Math.Max(scale, 1e-30));
+            worst = Math.Max(worst, RelativeDifference(expected, actual));
         }
 
         return worst;
+    }
+
+    /// <summary>The largest absolute difference relative to the largest reference value.</summary>
+    internal static double RelativeDifference(float[] expected, float[] actual)
+    {
+        double scale = expected.Max(v => Math.Abs(v)), difference = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            difference = Math.Max(difference, Math.Abs(expected[i] - actual[i]));
+        }
+
+        return difference / Math.Max(scale, 1e-30);
     }
 }

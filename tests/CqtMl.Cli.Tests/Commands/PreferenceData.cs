@@ -34,10 +34,15 @@ internal sealed class PreferenceData : IDisposable
         using var reward = new CqtMl.Torch.Reward.RewardModel(CqtMl.Torch.Reward.RewardConfig.Demo with { Encoder = GeneratorConfig.Demo with { Depth = 1 }, ControlDepth = 1, CrossDepth = 1 });
         Reward = Path.Combine(Root, "reward.onnx");
         File.WriteAllBytes(Reward, RewardOnnxExporter.Export(reward, new CqtOptions(), "demo"));
+        RewardWeights = Path.Combine(Root, "reward.safetensors");
+        CqtMl.Torch.Export.RewardWeights.SaveSafetensors(reward, RewardWeights);
     }
 
     /// <summary>Gets a small random-weight reward model.</summary>
     public string Reward { get; }
+
+    /// <summary>Gets its weights (safetensors).</summary>
+    public string RewardWeights { get; }
 
     public string Root { get; }
 

@@ -153,6 +153,15 @@ public class ExtractCommandTests : IDisposable
         (code, _, stderr) = Cli.Run("extract", "--data", data, "--out", output, "--shard", "2/2");
         Assert.Equal(2, code);
         Assert.Contains("--shard", stderr, StringComparison.Ordinal);
+
+        // Pairs are extracted in one job, as npy: sharding them is a usage error; a missing comparison file is named.
+        (code, _, stderr) = Cli.Run("extract", "--pairs", Path.Combine(_dir, "labelled.parquet"), "--data", data, "--out", output, "--shard", "0/2");
+        Assert.Equal(2, code);
+        Assert.Contains("--pairs", stderr, StringComparison.Ordinal);
+        (code, _, stderr) = Cli.Run("extract", "--pairs", Path.Combine(_dir, "labelled.parquet"), "--data", data, "--out", Path.Combine(_dir, "pairs"));
+        Assert.Equal(1, code);
+        Assert.Contains("labelled.parquet", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "pairs")));
     }
 
     private static ProcessStartInfo CliProcess(params string[] arguments)

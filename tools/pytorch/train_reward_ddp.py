@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Trains the reward model (the PyTorch twin in cqt_reward.py) with PyTorch DistributedDataParallel on labelled pairs.
+
+Data: an output folder of `cqtml extract --pairs labelled.parquet --data <root> --out <dir>` (pairs.tsv, clips/<k>.npy
+[2, bins, T], controls/<pair>.npy [2, 4, T]: sample A then sample B; target 1 when A is preferred, 0 when B is, 0.5 for
+a tie). Start: --init reward.safetensors (as cqtml train-reward writes it); with --reinit only its architecture is kept
+and the weights are drawn afresh from --seed (training from scratch). Result: <out>/reward.safetensors under the
+project's parameter names (cqtml export --weights ... --config reward.onnx turns it into ONNX), loss.tsv (the global
+mean loss of every step) and training.json.
+
+Every step draws one global batch of --global-batch pairs of one length (T) from a generator seeded with (--seed,
+step), the same in every rank; rank r scores pairs r, r + world, ...; DDP averages the gradients, so the update equals
+one process's on the whole batch (up to float summation order). Loss: the Bradley-Terry loss with ties of the .NET
+trainer (BradleyTerryLoss.cs): y softplus(m' - d) + (1 - y) softplus(d + m'), d = r_A - r_B, m' = --margin for strict
+preferences and 0 for ties, plus --centring x mean((r_A + r_B)^2). AdamW, gradient clipping at 1 (the .NET trainer's
+warm-up, cosine schedule and weight average are not reproduced).
+
+Launch: `torchrun --nproc-per-node N train_reward_ddp.py ...`, or `train_reward_ddp.py --nproc N ...` (N local ranks;
+Debian 12's torchrun is broken, DDP works). Backend: gloo on CPUs, NCCL when CUDA is available (--backend to choose).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.distributed as dist  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.nn.parallel import DistributedDataParallel  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cqt_reward import C1, RewardModel  # noqa: E402
+from cqt_vit import read_safetensors, write_safetensors  # noqa: E402
+from ddp_launch import launch  # noqa: E402
+
+
+def read_pairs(folder):
+    """The labelled pairs: (clip file, controls file, frames, target), in pair order."""
+    path = os.path.join(folder, "pairs.tsv")
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if not lines[0].startswith("# cqtml extract --pairs v1 ") or lines[1].split("\t")[0] != "pair":
+        raise ValueError(f"{path}: not a pairs table of cqtml extract --pairs")
+    pairs = []
+    for line in lines[2:]:
+        if not line:
+            continue
+        _, _, frames, target, clip_file, controls_file = line.split("\t")
+        pairs.append((os.path.join(folder, clip_file), os.path.join(folder, controls_file), int(frames), float(target)))
+    if not pairs:
+        raise ValueError(f"{path}: no pairs")
+    return pairs
+
+
+def global_batch(pairs, clips, controls, step, seed, batch):
+    """The step's pairs, drawn the same way in every rank, all of one length: cqt [batch, 2, bins, T], a and b
+    [batch, 4, T], targets [batch]. The length is drawn first (weighted by its number of pairs), then the pairs."""
+    rng = np.random.default_rng([seed, step])
+    by_length = {}
+    for index, (_, _, frames, _) in enumerate(pairs):
+        by_length.setdefault(frames, []).append(index)
+    lengths = sorted(by_length)
+    sizes = np.array([len(by_length[t]) for t in lengths], dtype=np.float64)
+    members = by_length[lengths[int(rng.choice(len(lengths), p=sizes / sizes.sum()))]]
+    chosen = [members[int(rng.integers(len(members)))] for _ in range(batch)]
+    cqt = np.stack([clips[pairs[i][0]] for i in chosen]).astype(np.float32)
+    ab = np.stack([controls[i] for i in chosen]).astype(np.float32)
+    targets = np.array([pairs[i][3] for i in chosen], dtype=np.float32)
+    return torch.from_numpy(cqt), torch.from_numpy(ab[:, 0]), torch.from_numpy(ab[:, 1]), torch.from_numpy(targets)
+
+
+def bradley_terry(rewards_a, rewards_b, targets, margin, centring):
+    """The .NET trainer's loss (BradleyTerryLoss.cs)."""
+    difference = rewards_a - rewards_b
+    strict_margin = (targets * 2 - 1).abs() * margin
+    loss = (targets * nn.functional.softplus(strict_margin - difference) + (1 - targets) * nn.functional.softplus(difference + strict_margin)).mean()
+    if centring > 0:
+        loss = loss + centring * (rewards_a + rewards_b).square().mean()
+    return loss
+
+
+def train(rank, world, args):
+    # PyTorch 1.13 warns once per rank that the [1, D] reward head's gradient is laid out unlike its DDP bucket (it is
+    # copied, correctly, just more slowly; the head is 32 to 192 values).
+    warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
+    torch.set_num_threads(args.threads)
+    backend = args.backend or ("nccl" if torch.cuda.is_available() else "gloo")
+    dist.init_process_group(backend, rank=rank, world_size=world)
+    device = torch.device(f"cuda:{rank % torch.cuda.device_count()}") if backend == "nccl" else torch.device("cpu")
+    if args.global_batch % world:
+        raise ValueError(f"--global-batch {args.global_batch} must be a multiple of the {world} ranks")
+
+    model = RewardModel.from_state_dict(read_safetensors(args.init), heads=args.heads, gain=args.gain, dropout=args.dropout,
+                                        fmin=args.fmin, bins_per_octave=args.bins_per_octave)
+    if args.reinit:
+        torch.manual_seed(args.seed)  # the same fresh weights in every rank (DDP also broadcasts rank 0's)
+        for module in model.modules():
+            if module is not model and hasattr(module, "reset_parameters"):
+                module.reset_parameters()
+    for parameter in model.cqt_encoder.head.parameters():
+        parameter.requires_grad_(False)  # the generator's head: part of the weights, unused by the reward
+    model.to(device).train()
+    ddp = DistributedDataParallel(model)
+    optimizer = torch.optim.AdamW([p for p in ddp.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
+    pairs = read_pairs(args.data)
+    clips = {path: np.load(path, mmap_mode="r") for path in sorted({p[0] for p in pairs})}
+    controls = [np.load(p[1], mmap_mode="r") for p in pairs]
+    losses = []
+    start = time.perf_counter()
+    for step in range(args.steps):
+        cqt, a, b, y = global_batch(pairs, clips, controls, step, args.seed, args.global_batch)
+        cqt, a, b, y = (t[rank::world].to(device) for t in (cqt, a, b, y))
+        torch.manual_seed(args.seed * 1_000_003 + step * world + rank)  # dropout
+        optimizer.zero_grad()
+        # One forward over both samples (one DDP call per step): [2 b] rewards, A's first.
+        rewards = ddp(torch.cat([cqt, cqt]), torch.cat([a, b]))
+        loss = bradley_terry(rewards[: len(y)], rewards[len(y):], y, args.margin, args.centring)
+        loss.backward()
+        nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
+        optimizer.step()
+        mean = loss.detach().clone()
+        dist.all_reduce(mean)
+        losses.append(mean.item() / world)
+        if rank == 0 and not args.quiet:
+            print(f"step {step + 1}/{args.steps}: loss {losses[-1]:.6f}", flush=True)
+    if rank == 0:
+        os.makedirs(args.out, exist_ok=True)
+        write_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, os.path.join(args.out, "reward.safetensors"))
+        with open(os.path.join(args.out, "loss.tsv"), "w", encoding="utf-8") as f:
+            f.write("step\tloss\n" + "".join(f"{i + 1}\t{v!r}\n" for i, v in enumerate(losses)))
+        with open(os.path.join(args.out, "training.json"), "w", encoding="utf-8") as f:
+            json.dump({"world_size": world, "backend": backend, "steps": args.steps, "global_batch": args.global_batch,
+                       "seconds": time.perf_counter() - start, "pairs": len(pairs), "clips": len(clips), "torch": torch.__version__}, f, indent=2)
+    dist.destroy_process_group()
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, help="output folder of cqtml extract --pairs")
+    parser.add_argument("--out", required=True, help="folder for reward.safetensors, loss.tsv, training.json")
+    parser.add_argument("--init", required=True, help="reward.safetensors to start from (its architecture, and its weights unless --reinit)")
+    parser.add_argument("--reinit", action="store_true", help="keep only --init's architecture: fresh weights from --seed")
+    parser.add_argument("--nproc", type=int, default=0, help="start this many local ranks (without torchrun)")
+    parser.add_argument("--backend", choices=["gloo", "nccl"], help="default: nccl with CUDA, else gloo")
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--global-batch", type=int, default=8, help="pairs per step over all ranks")
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--margin", type=float, default=0.0, help="margin of strict preferences (the .NET trainer's Margin)")
+    parser.add_argument("--centring", type=float, default=0.0, help="reward-centring coefficient (the .NET trainer's Centring)")
+    parser.add_argument("--clip", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dropout", type=float, default=0.1)
+    parser.add_argument("--threads", type=int, default=1, help="intra-op threads per rank")
+    parser.add_argument("--heads", type=int, default=3, help="attention heads (3 for the demo and tiny presets)")
+    parser.add_argument("--gain", type=float, default=100.0, help="input gain of log(1 + gain x)")
+    parser.add_argument("--fmin", type=float, default=C1, help="the CQT's lowest bin in Hz (default C1, 32.70 Hz)")
+    parser.add_argument("--bins-per-octave", type=int, default=12)
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    launch(train, args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
