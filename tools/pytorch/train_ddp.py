@@ -10,8 +10,12 @@ mean loss of every step) and training.json.
 Every step draws one global batch of --global-batch crops of --frames frames from a generator seeded with
 (--seed, step), the same in every rank; rank r trains on crops r, r + world, ...; DDP averages the gradients, so the
 update equals one process's on the whole batch (up to float summation order). Loss: cross-entropy over the level
-logits with the targets' active registers at the top level and inactive ones at 0 (the .NET trainer also weights
-registers by balance; this script does not). AdamW, gradient clipping at 1.
+logits with the targets' active registers at the top level and inactive ones at 0, weighted as the .NET trainer weights
+it (each register's active and silent frames weigh 0.5 / p and 0.5 / (1 - p), p its active fraction over the data, in
+[0.02, 0.98]; --no-balance for plain cross-entropy), as a weighted mean over the global batch. AdamW with the .NET
+trainer's schedule (linear warm-up over --warmup of the steps, then cosine decay), gradient clipping at 1, and its
+weight average (--average-decay; the average is what is written). Not reproduced: the .NET trainer's augmentations
+(gain, mixing, pitch shift, spectral tilt).
 
 Launch: `torchrun --nproc-per-node N train_ddp.py ...` (ranks read RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT), or
 `train_ddp.py --nproc N ...`, which starts N local ranks itself (Debian 12's torchrun is broken; DDP works). Backend:
@@ -33,7 +37,7 @@ from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cqt_vit import CONTROLS, CqtVisionTransformer, read_safetensors, write_safetensors  # noqa: E402
-from ddp_launch import launch  # noqa: E402
+from ddp_common import WeightAverage, launch, warmup_cosine  # noqa: E402
 
 
 def read_manifest(folder):
@@ -75,6 +79,17 @@ def global_batch(tracks, data, step, seed, batch, frames, levels):
     return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys))
 
 
+def register_balance(data):
+    """[4, 2]: the (silent, active) loss weights of every register, from its active fraction over all frames."""
+    on = np.zeros(CONTROLS)
+    frames = 0
+    for _, targets in data:
+        on += (np.asarray(targets) > 0.5).sum(1)
+        frames += targets.shape[1]
+    p = np.clip(on / max(1, frames), 0.02, 0.98)
+    return torch.tensor(np.stack([0.5 / (1 - p), 0.5 / p], 1), dtype=torch.float32)
+
+
 def train(rank, world, args):
     torch.set_num_threads(args.threads)
     backend = args.backend or ("nccl" if torch.cuda.is_available() else "gloo")
@@ -91,25 +106,37 @@ def train(rank, world, args):
     model.to(device).train()
     ddp = DistributedDataParallel(model)
     optimizer = torch.optim.AdamW(ddp.parameters(), lr=args.lr, weight_decay=0.05)
+    average = WeightAverage(model.parameters(), args.average_decay)
     tracks = read_manifest(args.data)
     data = [(np.load(c, mmap_mode="r"), np.load(t, mmap_mode="r")) for c, t, _ in tracks]
+    balance = register_balance(data) if args.balance else torch.ones(CONTROLS, 2)
+    registers = torch.arange(CONTROLS).reshape(1, CONTROLS, 1)
+    warmup = int(args.warmup * args.steps)
     losses = []
     start = time.perf_counter()
     for step in range(args.steps):
         x, y = global_batch(tracks, data, step, args.seed, args.global_batch, args.frames, model.levels)
-        x, y = x[rank::world].to(device), y[rank::world].to(device)
+        weights = balance[registers, (y == model.levels - 1).long()]  # [B, 4, T], the whole global batch
+        total = weights.sum()
+        x, y, weights = x[rank::world].to(device), y[rank::world].to(device), weights[rank::world].to(device)
         torch.manual_seed(args.seed * 1_000_003 + step * world + rank)  # dropout
+        for group in optimizer.param_groups:
+            group["lr"] = warmup_cosine(step, args.steps, warmup, args.lr)
         optimizer.zero_grad()
         logits = ddp(x)  # [b, 4, K, T]
-        loss = nn.functional.cross_entropy(logits.transpose(1, 2), y)
+        per_frame = nn.functional.cross_entropy(logits.transpose(1, 2), y, reduction="none")  # [b, 4, T]
+        # This rank's share of the global weighted mean; DDP averages the ranks' gradients, hence x world.
+        loss = (per_frame * weights).sum() * world / total
         loss.backward()
         nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
         optimizer.step()
+        average.update()
         mean = loss.detach().clone()
         dist.all_reduce(mean)
         losses.append(mean.item() / world)
         if rank == 0 and not args.quiet:
             print(f"step {step + 1}/{args.steps}: loss {losses[-1]:.6f}", flush=True)
+    average.copy_to_parameters()
     if rank == 0:
         os.makedirs(args.out, exist_ok=True)
         write_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, os.path.join(args.out, "generator.safetensors"))
@@ -131,7 +158,10 @@ def main(argv):
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--global-batch", type=int, default=8, help="crops per step over all ranks")
     parser.add_argument("--frames", type=int, default=344, help="frames per crop")
-    parser.add_argument("--lr", type=float, default=3e-4)
+    parser.add_argument("--lr", type=float, default=3e-4, help="peak learning rate")
+    parser.add_argument("--warmup", type=float, default=0.1, help="share of the steps the learning rate warms up over")
+    parser.add_argument("--average-decay", type=float, default=0.98, help="decay of the weight average that is written (0: the last weights)")
+    parser.add_argument("--no-balance", dest="balance", action="store_false", help="plain cross-entropy, without the register balance weights")
     parser.add_argument("--clip", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dropout", type=float, default=0.1)

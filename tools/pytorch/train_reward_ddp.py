@@ -4,7 +4,8 @@
 Data: an output folder of `cqtml extract --pairs labelled.parquet --data <root> --out <dir>` (pairs.tsv, clips/<k>.npy
 [2, bins, T], controls/<pair>.npy [2, 4, T]: sample A then sample B; target 1 when A is preferred, 0 when B is, 0.5 for
 a tie). Start: --init reward.safetensors (as cqtml train-reward writes it); with --reinit only its architecture is kept
-and the weights are drawn afresh from --seed (training from scratch). Result: <out>/reward.safetensors under the
+and the weights are drawn afresh from --seed (training from scratch: PyTorch's default initialisation of every layer,
+truncated normal with std 0.02 for the position tables). Result: <out>/reward.safetensors under the
 project's parameter names (cqtml export --weights ... --config reward.onnx turns it into ONNX), loss.tsv (the global
 mean loss of every step) and training.json.
 
@@ -12,8 +13,9 @@ Every step draws one global batch of --global-batch pairs of one length (T) from
 step), the same in every rank; rank r scores pairs r, r + world, ...; DDP averages the gradients, so the update equals
 one process's on the whole batch (up to float summation order). Loss: the Bradley-Terry loss with ties of the .NET
 trainer (BradleyTerryLoss.cs): y softplus(m' - d) + (1 - y) softplus(d + m'), d = r_A - r_B, m' = --margin for strict
-preferences and 0 for ties, plus --centring x mean((r_A + r_B)^2). AdamW, gradient clipping at 1 (the .NET trainer's
-warm-up, cosine schedule and weight average are not reproduced).
+preferences and 0 for ties, plus --centring x mean((r_A + r_B)^2). AdamW with the .NET trainer's schedule (linear
+warm-up over --warmup of the steps, then cosine decay), gradient clipping at 1, and its weight average
+(--average-decay; the average is what is written).
 
 Launch: `torchrun --nproc-per-node N train_reward_ddp.py ...`, or `train_reward_ddp.py --nproc N ...` (N local ranks;
 Debian 12's torchrun is broken, DDP works). Backend: gloo on CPUs, NCCL when CUDA is available (--backend to choose).
@@ -36,7 +38,7 @@ from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cqt_reward import C1, RewardModel  # noqa: E402
 from cqt_vit import read_safetensors, write_safetensors  # noqa: E402
-from ddp_launch import launch  # noqa: E402
+from ddp_common import WeightAverage, launch, warmup_cosine  # noqa: E402
 
 
 def read_pairs(folder):
@@ -102,11 +104,17 @@ def train(rank, world, args):
         for module in model.modules():
             if module is not model and hasattr(module, "reset_parameters"):
                 module.reset_parameters()
+        for name, parameter in model.named_parameters():
+            if "pos_embed" in name:
+                nn.init.trunc_normal_(parameter, std=0.02)  # learned position tables (timm's initialisation)
     for parameter in model.cqt_encoder.head.parameters():
         parameter.requires_grad_(False)  # the generator's head: part of the weights, unused by the reward
     model.to(device).train()
     ddp = DistributedDataParallel(model)
-    optimizer = torch.optim.AdamW([p for p in ddp.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.05)
+    trainable = [p for p in ddp.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.05)
+    average = WeightAverage(trainable, args.average_decay)
+    warmup = int(args.warmup * args.steps)
     pairs = read_pairs(args.data)
     clips = {path: np.load(path, mmap_mode="r") for path in sorted({p[0] for p in pairs})}
     controls = [np.load(p[1], mmap_mode="r") for p in pairs]
@@ -116,6 +124,8 @@ def train(rank, world, args):
         cqt, a, b, y = global_batch(pairs, clips, controls, step, args.seed, args.global_batch)
         cqt, a, b, y = (t[rank::world].to(device) for t in (cqt, a, b, y))
         torch.manual_seed(args.seed * 1_000_003 + step * world + rank)  # dropout
+        for group in optimizer.param_groups:
+            group["lr"] = warmup_cosine(step, args.steps, warmup, args.lr)
         optimizer.zero_grad()
         # One forward over both samples (one DDP call per step): [2 b] rewards, A's first.
         rewards = ddp(torch.cat([cqt, cqt]), torch.cat([a, b]))
@@ -123,11 +133,13 @@ def train(rank, world, args):
         loss.backward()
         nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
         optimizer.step()
+        average.update()
         mean = loss.detach().clone()
         dist.all_reduce(mean)
         losses.append(mean.item() / world)
         if rank == 0 and not args.quiet:
             print(f"step {step + 1}/{args.steps}: loss {losses[-1]:.6f}", flush=True)
+    average.copy_to_parameters()
     if rank == 0:
         os.makedirs(args.out, exist_ok=True)
         write_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, os.path.join(args.out, "reward.safetensors"))
@@ -149,9 +161,11 @@ def main(argv):
     parser.add_argument("--backend", choices=["gloo", "nccl"], help="default: nccl with CUDA, else gloo")
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--global-batch", type=int, default=8, help="pairs per step over all ranks")
-    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (cqtml train-reward's default)")
+    parser.add_argument("--warmup", type=float, default=0.1, help="share of the steps the learning rate warms up over")
+    parser.add_argument("--average-decay", type=float, default=0.9, help="decay of the weight average that is written (0: the last weights)")
     parser.add_argument("--margin", type=float, default=0.0, help="margin of strict preferences (the .NET trainer's Margin)")
-    parser.add_argument("--centring", type=float, default=0.0, help="reward-centring coefficient (the .NET trainer's Centring)")
+    parser.add_argument("--centring", type=float, default=0.01, help="reward-centring coefficient (cqtml train-reward's default)")
     parser.add_argument("--clip", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dropout", type=float, default=0.1)

@@ -127,6 +127,12 @@ public class ExportCommandTests : IDisposable
         Assert.Contains("reward model", stdout, StringComparison.Ordinal);
         Assert.Contains("outputs match TorchSharp", stdout, StringComparison.Ordinal);
 
+        // From scratch: --init's architecture with fresh weights; they load and export as well.
+        string scratch = Path.Combine(_dir, "scratch");
+        PyTorchTwin.RunRewardTraining("--data", extracted, "--out", scratch, "--init", data.RewardWeights, "--reinit", "--nproc", "1", "--steps", "1", "--global-batch", "2", "--quiet");
+        (code, _, stderr) = Cli.Run("export", "--weights", Path.Combine(scratch, "reward.safetensors"), "--config", data.Reward, "--out", Path.Combine(scratch, "reward.onnx"));
+        Assert.True(code == 0, stderr);
+
         // The project's ONNX rewards equal PyTorch's own forward pass of the trained weights.
         var random = new Random(6);
         float[] cqt = Enumerable.Range(0, 2 * 2 * 84 * 40).Select(_ => (float)random.NextDouble()).ToArray();
