@@ -15,6 +15,26 @@ internal sealed class OnnxModelFiles : IDisposable
 
     static OnnxModelFiles() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteAll(Undeleted.Keys);
 
+    /// <summary>
+    /// Runs <paramref name="fit"/> with new files that the transformer it returns owns; if it throws, the files are deleted.
+    /// </summary>
+    /// <typeparam name="T">The transformer.</typeparam>
+    /// <param name="fit">Builds the transformer, writing its models into the files it is given.</param>
+    /// <returns>The transformer.</returns>
+    public static T OwnedBy<T>(Func<OnnxModelFiles, T> fit)
+    {
+        var files = new OnnxModelFiles();
+        try
+        {
+            return fit(files);
+        }
+        catch
+        {
+            files.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Gets the paths of the files not yet deleted.</summary>
     public IReadOnlyList<string> Paths
     {

@@ -3,11 +3,15 @@ average (CqtMl.Torch/Training/LearningRateSchedule.cs, WeightAverage.cs), so a r
 
 Ranks run under torchrun (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set), or N local ranks are spawned here (Debian
 12's torchrun is broken; torch.distributed itself works)."""
+import json
 import math
 import os
 import socket
 
 import torch
+import torch.distributed as dist
+
+from cqt_vit import write_safetensors
 
 
 def free_port():
@@ -55,3 +59,51 @@ class WeightAverage:
     def copy_to_parameters(self):
         for average, parameter in zip(self.average, self.parameters):
             parameter.copy_(average)
+
+
+def add_training_arguments(parser, lr, average_decay, batch_help):
+    """The options both training scripts take (the .NET trainer's defaults where it has one)."""
+    parser.add_argument("--nproc", type=int, default=0, help="start this many local ranks (without torchrun)")
+    parser.add_argument("--backend", choices=["gloo", "nccl"], help="default: nccl with CUDA, else gloo")
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--global-batch", type=int, default=8, help=batch_help)
+    parser.add_argument("--lr", type=float, default=lr, help="peak learning rate")
+    parser.add_argument("--warmup", type=float, default=0.1, help="share of the steps the learning rate warms up over")
+    parser.add_argument("--average-decay", type=float, default=average_decay, help="decay of the weight average that is written (0: the last weights)")
+    parser.add_argument("--clip", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dropout", type=float, default=0.1)
+    parser.add_argument("--threads", type=int, default=1, help="intra-op threads per rank")
+    parser.add_argument("--quiet", action="store_true")
+
+
+def start_rank(rank, world, args):
+    """Joins the process group (gloo on CPUs, NCCL with CUDA unless --backend says otherwise): (backend, device)."""
+    torch.set_num_threads(args.threads)
+    backend = args.backend or ("nccl" if torch.cuda.is_available() else "gloo")
+    dist.init_process_group(backend, rank=rank, world_size=world)
+    device = torch.device(f"cuda:{rank % torch.cuda.device_count()}") if backend == "nccl" else torch.device("cpu")
+    if args.global_batch % world:
+        raise ValueError(f"--global-batch {args.global_batch} must be a multiple of the {world} ranks")
+    return backend, device
+
+
+def record_loss(loss, world, rank, step, losses, args):
+    """Appends the step's global mean loss (the ranks' losses averaged) to `losses`, printed by rank 0."""
+    mean = loss.detach().clone()
+    dist.all_reduce(mean)
+    losses.append(mean.item() / world)
+    if rank == 0 and not args.quiet:
+        print(f"step {step + 1}/{args.steps}: loss {losses[-1]:.6f}", flush=True)
+
+
+def finish(rank, model, weights_name, losses, summary, args):
+    """Rank 0 writes the weights (atomically), loss.tsv and training.json to --out; every rank leaves the group."""
+    if rank == 0:
+        os.makedirs(args.out, exist_ok=True)
+        write_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, os.path.join(args.out, weights_name))
+        with open(os.path.join(args.out, "loss.tsv"), "w", encoding="utf-8") as f:
+            f.write("step\tloss\n" + "".join(f"{i + 1}\t{v!r}\n" for i, v in enumerate(losses)))
+        with open(os.path.join(args.out, "training.json"), "w", encoding="utf-8") as f:
+            json.dump({"steps": args.steps, "global_batch": args.global_batch, **summary, "torch": torch.__version__}, f, indent=2)
+    dist.destroy_process_group()

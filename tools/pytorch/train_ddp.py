@@ -22,7 +22,6 @@ Launch: `torchrun --nproc-per-node N train_ddp.py ...` (ranks read RANK, WORLD_S
 gloo on CPUs, NCCL when CUDA is available (--backend to choose).
 """
 import argparse
-import json
 import os
 import sys
 import time
@@ -31,13 +30,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.distributed as dist  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cqt_vit import CONTROLS, CqtVisionTransformer, read_safetensors, write_safetensors  # noqa: E402
-from ddp_common import WeightAverage, launch, warmup_cosine  # noqa: E402
+from cqt_vit import CONTROLS, CqtVisionTransformer, read_safetensors  # noqa: E402
+from ddp_common import WeightAverage, add_training_arguments, finish, launch, record_loss, start_rank, warmup_cosine  # noqa: E402
 
 
 def read_manifest(folder):
@@ -91,12 +89,7 @@ def register_balance(data):
 
 
 def train(rank, world, args):
-    torch.set_num_threads(args.threads)
-    backend = args.backend or ("nccl" if torch.cuda.is_available() else "gloo")
-    dist.init_process_group(backend, rank=rank, world_size=world)
-    device = torch.device(f"cuda:{rank % torch.cuda.device_count()}") if backend == "nccl" else torch.device("cpu")
-    if args.global_batch % world:
-        raise ValueError(f"--global-batch {args.global_batch} must be a multiple of the {world} ranks")
+    backend, device = start_rank(rank, world, args)
 
     torch.manual_seed(args.seed)  # the same initial weights in every rank (DDP also broadcasts rank 0's)
     if args.init:
@@ -131,21 +124,9 @@ def train(rank, world, args):
         nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
         optimizer.step()
         average.update()
-        mean = loss.detach().clone()
-        dist.all_reduce(mean)
-        losses.append(mean.item() / world)
-        if rank == 0 and not args.quiet:
-            print(f"step {step + 1}/{args.steps}: loss {losses[-1]:.6f}", flush=True)
+        record_loss(loss, world, rank, step, losses, args)
     average.copy_to_parameters()
-    if rank == 0:
-        os.makedirs(args.out, exist_ok=True)
-        write_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, os.path.join(args.out, "generator.safetensors"))
-        with open(os.path.join(args.out, "loss.tsv"), "w", encoding="utf-8") as f:
-            f.write("step\tloss\n" + "".join(f"{i + 1}\t{v!r}\n" for i, v in enumerate(losses)))
-        with open(os.path.join(args.out, "training.json"), "w", encoding="utf-8") as f:
-            json.dump({"world_size": world, "backend": backend, "steps": args.steps, "global_batch": args.global_batch, "frames": args.frames,
-                       "seconds": time.perf_counter() - start, "tracks": len(tracks), "torch": torch.__version__}, f, indent=2)
-    dist.destroy_process_group()
+    finish(rank, model, "generator.safetensors", losses, {"world_size": world, "backend": backend, "frames": args.frames, "seconds": time.perf_counter() - start, "tracks": len(tracks)}, args)
 
 
 def main(argv):
@@ -153,26 +134,15 @@ def main(argv):
     parser.add_argument("--data", required=True, help="output folder of cqtml extract (MusicNet layout: register targets)")
     parser.add_argument("--out", required=True, help="folder for generator.safetensors, loss.tsv, training.json")
     parser.add_argument("--init", help="generator.safetensors to start from (else from scratch)")
-    parser.add_argument("--nproc", type=int, default=0, help="start this many local ranks (without torchrun)")
-    parser.add_argument("--backend", choices=["gloo", "nccl"], help="default: nccl with CUDA, else gloo")
-    parser.add_argument("--steps", type=int, default=100)
-    parser.add_argument("--global-batch", type=int, default=8, help="crops per step over all ranks")
+    add_training_arguments(parser, lr=3e-4, average_decay=0.98, batch_help="crops per step over all ranks")
     parser.add_argument("--frames", type=int, default=344, help="frames per crop")
-    parser.add_argument("--lr", type=float, default=3e-4, help="peak learning rate")
-    parser.add_argument("--warmup", type=float, default=0.1, help="share of the steps the learning rate warms up over")
-    parser.add_argument("--average-decay", type=float, default=0.98, help="decay of the weight average that is written (0: the last weights)")
     parser.add_argument("--no-balance", dest="balance", action="store_false", help="plain cross-entropy, without the register balance weights")
-    parser.add_argument("--clip", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--dropout", type=float, default=0.1)
-    parser.add_argument("--threads", type=int, default=1, help="intra-op threads per rank")
     parser.add_argument("--dim", type=int, default=96)
     parser.add_argument("--depth", type=int, default=4)
     parser.add_argument("--heads", type=int, default=3)
     parser.add_argument("--mlp", type=int, default=384)
     parser.add_argument("--levels", type=int, default=16)
     parser.add_argument("--gain", type=float, default=100.0)
-    parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     launch(train, args)
 

@@ -21,7 +21,6 @@ Launch: `torchrun --nproc-per-node N train_reward_ddp.py ...`, or `train_reward_
 Debian 12's torchrun is broken, DDP works). Backend: gloo on CPUs, NCCL when CUDA is available (--backend to choose).
 """
 import argparse
-import json
 import os
 import sys
 import time
@@ -31,14 +30,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.distributed as dist  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cqt_reward import C1, RewardModel  # noqa: E402
-from cqt_vit import read_safetensors, write_safetensors  # noqa: E402
-from ddp_common import WeightAverage, launch, warmup_cosine  # noqa: E402
+from cqt_vit import read_safetensors  # noqa: E402
+from ddp_common import WeightAverage, add_training_arguments, finish, launch, record_loss, start_rank, warmup_cosine  # noqa: E402
 
 
 def read_pairs(folder):
@@ -90,12 +88,7 @@ def train(rank, world, args):
     # PyTorch 1.13 warns once per rank that the [1, D] reward head's gradient is laid out unlike its DDP bucket (it is
     # copied, correctly, just more slowly; the head is 32 to 192 values).
     warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
-    torch.set_num_threads(args.threads)
-    backend = args.backend or ("nccl" if torch.cuda.is_available() else "gloo")
-    dist.init_process_group(backend, rank=rank, world_size=world)
-    device = torch.device(f"cuda:{rank % torch.cuda.device_count()}") if backend == "nccl" else torch.device("cpu")
-    if args.global_batch % world:
-        raise ValueError(f"--global-batch {args.global_batch} must be a multiple of the {world} ranks")
+    backend, device = start_rank(rank, world, args)
 
     model = RewardModel.from_state_dict(read_safetensors(args.init), heads=args.heads, gain=args.gain, dropout=args.dropout,
                                         fmin=args.fmin, bins_per_octave=args.bins_per_octave)
@@ -134,21 +127,9 @@ def train(rank, world, args):
         nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
         optimizer.step()
         average.update()
-        mean = loss.detach().clone()
-        dist.all_reduce(mean)
-        losses.append(mean.item() / world)
-        if rank == 0 and not args.quiet:
-            print(f"step {step + 1}/{args.steps}: loss {losses[-1]:.6f}", flush=True)
+        record_loss(loss, world, rank, step, losses, args)
     average.copy_to_parameters()
-    if rank == 0:
-        os.makedirs(args.out, exist_ok=True)
-        write_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, os.path.join(args.out, "reward.safetensors"))
-        with open(os.path.join(args.out, "loss.tsv"), "w", encoding="utf-8") as f:
-            f.write("step\tloss\n" + "".join(f"{i + 1}\t{v!r}\n" for i, v in enumerate(losses)))
-        with open(os.path.join(args.out, "training.json"), "w", encoding="utf-8") as f:
-            json.dump({"world_size": world, "backend": backend, "steps": args.steps, "global_batch": args.global_batch,
-                       "seconds": time.perf_counter() - start, "pairs": len(pairs), "clips": len(clips), "torch": torch.__version__}, f, indent=2)
-    dist.destroy_process_group()
+    finish(rank, model, "reward.safetensors", losses, {"world_size": world, "backend": backend, "seconds": time.perf_counter() - start, "pairs": len(pairs), "clips": len(clips)}, args)
 
 
 def main(argv):
@@ -157,24 +138,13 @@ def main(argv):
     parser.add_argument("--out", required=True, help="folder for reward.safetensors, loss.tsv, training.json")
     parser.add_argument("--init", required=True, help="reward.safetensors to start from (its architecture, and its weights unless --reinit)")
     parser.add_argument("--reinit", action="store_true", help="keep only --init's architecture: fresh weights from --seed")
-    parser.add_argument("--nproc", type=int, default=0, help="start this many local ranks (without torchrun)")
-    parser.add_argument("--backend", choices=["gloo", "nccl"], help="default: nccl with CUDA, else gloo")
-    parser.add_argument("--steps", type=int, default=100)
-    parser.add_argument("--global-batch", type=int, default=8, help="pairs per step over all ranks")
-    parser.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (cqtml train-reward's default)")
-    parser.add_argument("--warmup", type=float, default=0.1, help="share of the steps the learning rate warms up over")
-    parser.add_argument("--average-decay", type=float, default=0.9, help="decay of the weight average that is written (0: the last weights)")
+    add_training_arguments(parser, lr=5e-4, average_decay=0.9, batch_help="pairs per step over all ranks")
     parser.add_argument("--margin", type=float, default=0.0, help="margin of strict preferences (the .NET trainer's Margin)")
     parser.add_argument("--centring", type=float, default=0.01, help="reward-centring coefficient (cqtml train-reward's default)")
-    parser.add_argument("--clip", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--dropout", type=float, default=0.1)
-    parser.add_argument("--threads", type=int, default=1, help="intra-op threads per rank")
     parser.add_argument("--heads", type=int, default=3, help="attention heads (3 for the demo and tiny presets)")
     parser.add_argument("--gain", type=float, default=100.0, help="input gain of log(1 + gain x)")
     parser.add_argument("--fmin", type=float, default=C1, help="the CQT's lowest bin in Hz (default C1, 32.70 Hz)")
     parser.add_argument("--bins-per-octave", type=int, default=12)
-    parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     launch(train, args)
 

@@ -88,10 +88,13 @@ internal static class TrainRewardCommand
         return command;
     }
 
-    /// <summary>Trains and writes the folder; shared with <c>cqtml improve</c>.</summary>
-    internal static int Run(RewardRun run, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation, TextWriter? progressWriter = null)
+    /// <summary>
+    /// Reads the labelled pairs of a comparison file with their clips' CQTs (computed from the audio under
+    /// <paramref name="dataRoot"/>); shared with <c>cqtml extract --pairs</c>.
+    /// </summary>
+    /// <returns>The pairs' CQT parameters, the labelled pairs, and how many rows were left out unlabelled.</returns>
+    internal static (CqtOptions Cqt, List<RewardExample> Examples, int Unlabelled) ReadLabelledPairs(string pairsPath, string dataRoot)
     {
-        (string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, string? initReward, bool resume, bool timings, int? trainingPairs, GeneratorConfig? encoder, bool float16Weights) = run;
         if (!Directory.Exists(dataRoot))
         {
             throw new DirectoryNotFoundException($"{dataRoot}: data folder not found");
@@ -104,6 +107,15 @@ internal static class TrainRewardCommand
         {
             throw new InvalidDataException($"{pairsPath}: no labelled pairs among {rows.Count} rows (label them with cqtml judge or cqtml label import)");
         }
+
+        return (cqt, examples, unlabelled);
+    }
+
+    /// <summary>Trains and writes the folder; shared with <c>cqtml improve</c>.</summary>
+    internal static int Run(RewardRun run, RewardTrainingOptions options, TextWriter stdout, CancellationToken cancellation, TextWriter? progressWriter = null)
+    {
+        (string pairsPath, string dataRoot, string outDir, string presetName, string? initFrom, string? initReward, bool resume, bool timings, int? trainingPairs, GeneratorConfig? encoder, bool float16Weights) = run;
+        (CqtOptions cqt, List<RewardExample> examples, int unlabelled) = ReadLabelledPairs(pairsPath, dataRoot);
 
         (List<RewardExample> training, List<RewardExample> validation) = RewardExamples.SplitByClip(examples, options.ValidationFraction, options.Seed);
         if (trainingPairs is int keep && keep < training.Count)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using CqtMl.Audio.Cqt;
 using CqtMl.Audio.IO;
-using CqtMl.Preferences.Comparisons;
 using CqtMl.Torch.Generator;
 using CqtMl.Torch.Reward;
 
@@ -34,18 +33,7 @@ internal static class PairExtraction
     /// <returns>The labelled pairs, distinct clips, rows left out unlabelled, and the CQT parameters.</returns>
     public static (int Pairs, int Clips, int Unlabelled, CqtOptions Cqt) Run(string pairsPath, string dataRoot, string outDir)
     {
-        if (!Directory.Exists(dataRoot))
-        {
-            throw new DirectoryNotFoundException($"{dataRoot}: data folder not found");
-        }
-
-        List<ComparisonRow> rows = ComparisonFile.ReadAll(pairsPath);
-        CqtOptions cqt = ComparisonClips.SharedOptions(pairsPath, rows);
-        List<RewardExample> examples = RewardExamples.FromRows(rows, new ComparisonClips(dataRoot, pairsPath), out int unlabelled);
-        if (examples.Count == 0)
-        {
-            throw new InvalidDataException($"{pairsPath}: no labelled pairs among {rows.Count} rows (label them with cqtml judge or cqtml label import)");
-        }
+        (CqtOptions cqt, List<RewardExample> examples, int unlabelled) = Commands.TrainRewardCommand.ReadLabelledPairs(pairsPath, dataRoot);
 
         var clipFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         var table = new StringBuilder();

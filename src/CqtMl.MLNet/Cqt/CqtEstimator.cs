@@ -45,17 +45,11 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         DataViewType type = CheckInput(input.Schema);
-        var files = new OnnxModelFiles();
-        try
+        return OnnxModelFiles.OwnedBy(files =>
         {
             var (pipeline, onnx, native) = BuildPipeline(type is TextDataViewType, files);
             return new CqtTransformer(pipeline.Fit(input), Opts, onnx, native, files);
-        }
-        catch
-        {
-            files.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <inheritdoc/>

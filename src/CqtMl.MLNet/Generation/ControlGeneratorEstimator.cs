@@ -59,16 +59,7 @@ public sealed class ControlGeneratorEstimator : IEstimator<ControlGeneratorTrans
             throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{InputColumn}' must be a vector of Single (a CQT [2, {Info.Bins}, T]), not {column.Type}.");
         }
 
-        var files = new OnnxModelFiles();
-        try
-        {
-            return new ControlGeneratorTransformer(BuildPipeline(files).Fit(input), Opts, Info, _model, files);
-        }
-        catch
-        {
-            files.Dispose();
-            throw;
-        }
+        return OnnxModelFiles.OwnedBy(files => new ControlGeneratorTransformer(BuildPipeline(files).Fit(input), Opts, Info, _model, files));
     }
 
     /// <inheritdoc/>

@@ -50,16 +50,7 @@ public sealed class RewardScoringEstimator : IEstimator<RewardScoringTransformer
             }
         }
 
-        var files = new OnnxModelFiles();
-        try
-        {
-            return new RewardScoringTransformer(BuildPipeline(files).Fit(input), Opts, Info, _model, files);
-        }
-        catch
-        {
-            files.Dispose();
-            throw;
-        }
+        return OnnxModelFiles.OwnedBy(files => new RewardScoringTransformer(BuildPipeline(files).Fit(input), Opts, Info, _model, files));
     }
 
     /// <inheritdoc/>
