@@ -61,6 +61,16 @@ class WeightAverage:
             parameter.copy_(average)
 
 
+def read_table(path, header, first_column, what):
+    """The rows (lists of fields) of a table cqtml writes: a '# <header> ...' line, a line of column names starting with
+    `first_column`, then one tab-separated row per line."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if len(lines) < 2 or not lines[0].startswith(f"# {header} ") or lines[1].split("\t")[0] != first_column:
+        raise ValueError(f"{path}: not {what}")
+    return [line.split("\t") for line in lines[2:] if line]
+
+
 def add_training_arguments(parser, lr, average_decay, batch_help):
     """The options both training scripts take (the .NET trainer's defaults where it has one)."""
     parser.add_argument("--nproc", type=int, default=0, help="start this many local ranks (without torchrun)")
@@ -78,14 +88,14 @@ def add_training_arguments(parser, lr, average_decay, batch_help):
 
 
 def start_rank(rank, world, args):
-    """Joins the process group (gloo on CPUs, NCCL with CUDA unless --backend says otherwise): (backend, device)."""
+    """Joins the process group (gloo on CPUs, NCCL with CUDA unless --backend says otherwise); returns the device."""
     torch.set_num_threads(args.threads)
     backend = args.backend or ("nccl" if torch.cuda.is_available() else "gloo")
     dist.init_process_group(backend, rank=rank, world_size=world)
     device = torch.device(f"cuda:{rank % torch.cuda.device_count()}") if backend == "nccl" else torch.device("cpu")
     if args.global_batch % world:
         raise ValueError(f"--global-batch {args.global_batch} must be a multiple of the {world} ranks")
-    return backend, device
+    return device
 
 
 def record_loss(loss, world, rank, step, losses, args):
@@ -105,5 +115,6 @@ def finish(rank, model, weights_name, losses, summary, args):
         with open(os.path.join(args.out, "loss.tsv"), "w", encoding="utf-8") as f:
             f.write("step\tloss\n" + "".join(f"{i + 1}\t{v!r}\n" for i, v in enumerate(losses)))
         with open(os.path.join(args.out, "training.json"), "w", encoding="utf-8") as f:
-            json.dump({"steps": args.steps, "global_batch": args.global_batch, **summary, "torch": torch.__version__}, f, indent=2)
+            json.dump({"world_size": dist.get_world_size(), "backend": dist.get_backend(), "steps": args.steps, "global_batch": args.global_batch,
+                       **summary, "torch": torch.__version__}, f, indent=2)
     dist.destroy_process_group()

@@ -35,21 +35,14 @@ from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cqt_vit import CONTROLS, CqtVisionTransformer, read_safetensors  # noqa: E402
-from ddp_common import WeightAverage, add_training_arguments, finish, launch, record_loss, start_rank, warmup_cosine  # noqa: E402
+from ddp_common import WeightAverage, add_training_arguments, finish, launch, read_table, record_loss, start_rank, warmup_cosine  # noqa: E402
 
 
 def read_manifest(folder):
     """The extracted tracks with register targets: (cqt path, targets path, frames), sorted by track id."""
     path = os.path.join(folder, "manifest.tsv")
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    if not lines[0].startswith("# cqtml extract v1 ") or lines[1].split("\t")[0] != "track_id":
-        raise ValueError(f"{path}: not a merged manifest of cqtml extract")
     tracks = []
-    for line in lines[2:]:
-        if not line:
-            continue
-        track_id, _, frames, cqt_file, _, targets_file, _, error = line.split("\t")
+    for _, _, frames, cqt_file, _, targets_file, _, error in read_table(path, "cqtml extract v1", "track_id", "a merged manifest of cqtml extract"):
         if error or not targets_file:
             continue
         tracks.append((os.path.join(folder, cqt_file), os.path.join(folder, targets_file), int(frames)))
@@ -89,7 +82,7 @@ def register_balance(data):
 
 
 def train(rank, world, args):
-    backend, device = start_rank(rank, world, args)
+    device = start_rank(rank, world, args)
 
     torch.manual_seed(args.seed)  # the same initial weights in every rank (DDP also broadcasts rank 0's)
     if args.init:
@@ -126,7 +119,7 @@ def train(rank, world, args):
         average.update()
         record_loss(loss, world, rank, step, losses, args)
     average.copy_to_parameters()
-    finish(rank, model, "generator.safetensors", losses, {"world_size": world, "backend": backend, "frames": args.frames, "seconds": time.perf_counter() - start, "tracks": len(tracks)}, args)
+    finish(rank, model, "generator.safetensors", losses, {"frames": args.frames, "seconds": time.perf_counter() - start, "tracks": len(tracks)}, args)
 
 
 def main(argv):

@@ -36,37 +36,34 @@ from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cqt_reward import C1, RewardModel  # noqa: E402
 from cqt_vit import read_safetensors  # noqa: E402
-from ddp_common import WeightAverage, add_training_arguments, finish, launch, record_loss, start_rank, warmup_cosine  # noqa: E402
+from ddp_common import WeightAverage, add_training_arguments, finish, launch, read_table, record_loss, start_rank, warmup_cosine  # noqa: E402
 
 
 def read_pairs(folder):
     """The labelled pairs: (clip file, controls file, frames, target), in pair order."""
     path = os.path.join(folder, "pairs.tsv")
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    if not lines[0].startswith("# cqtml extract --pairs v1 ") or lines[1].split("\t")[0] != "pair":
-        raise ValueError(f"{path}: not a pairs table of cqtml extract --pairs")
     pairs = []
-    for line in lines[2:]:
-        if not line:
-            continue
-        _, _, frames, target, clip_file, controls_file = line.split("\t")
+    for _, _, frames, target, clip_file, controls_file in read_table(path, "cqtml extract --pairs v1", "pair", "a pairs table of cqtml extract --pairs"):
         pairs.append((os.path.join(folder, clip_file), os.path.join(folder, controls_file), int(frames), float(target)))
     if not pairs:
         raise ValueError(f"{path}: no pairs")
     return pairs
 
 
-def global_batch(pairs, clips, controls, step, seed, batch):
-    """The step's pairs, drawn the same way in every rank, all of one length: cqt [batch, 2, bins, T], a and b
-    [batch, 4, T], targets [batch]. The length is drawn first (weighted by its number of pairs), then the pairs."""
-    rng = np.random.default_rng([seed, step])
-    by_length = {}
+def by_length(pairs):
+    """The pairs' indices grouped by length (T), in increasing length."""
+    groups = {}
     for index, (_, _, frames, _) in enumerate(pairs):
-        by_length.setdefault(frames, []).append(index)
-    lengths = sorted(by_length)
-    sizes = np.array([len(by_length[t]) for t in lengths], dtype=np.float64)
-    members = by_length[lengths[int(rng.choice(len(lengths), p=sizes / sizes.sum()))]]
+        groups.setdefault(frames, []).append(index)
+    return [groups[t] for t in sorted(groups)]
+
+
+def global_batch(pairs, groups, clips, controls, step, seed, batch):
+    """The step's pairs, drawn the same way in every rank, all of one length: cqt [batch, 2, bins, T], a and b
+    [batch, 4, T], targets [batch]. The length group is drawn first (weighted by its number of pairs), then the pairs."""
+    rng = np.random.default_rng([seed, step])
+    sizes = np.array([len(group) for group in groups], dtype=np.float64)
+    members = groups[int(rng.choice(len(groups), p=sizes / sizes.sum()))]
     chosen = [members[int(rng.integers(len(members)))] for _ in range(batch)]
     cqt = np.stack([clips[pairs[i][0]] for i in chosen]).astype(np.float32)
     ab = np.stack([controls[i] for i in chosen]).astype(np.float32)
@@ -88,7 +85,7 @@ def train(rank, world, args):
     # PyTorch 1.13 warns once per rank that the [1, D] reward head's gradient is laid out unlike its DDP bucket (it is
     # copied, correctly, just more slowly; the head is 32 to 192 values).
     warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
-    backend, device = start_rank(rank, world, args)
+    device = start_rank(rank, world, args)
 
     model = RewardModel.from_state_dict(read_safetensors(args.init), heads=args.heads, gain=args.gain, dropout=args.dropout,
                                         fmin=args.fmin, bins_per_octave=args.bins_per_octave)
@@ -111,10 +108,11 @@ def train(rank, world, args):
     pairs = read_pairs(args.data)
     clips = {path: np.load(path, mmap_mode="r") for path in sorted({p[0] for p in pairs})}
     controls = [np.load(p[1], mmap_mode="r") for p in pairs]
+    groups = by_length(pairs)
     losses = []
     start = time.perf_counter()
     for step in range(args.steps):
-        cqt, a, b, y = global_batch(pairs, clips, controls, step, args.seed, args.global_batch)
+        cqt, a, b, y = global_batch(pairs, groups, clips, controls, step, args.seed, args.global_batch)
         cqt, a, b, y = (t[rank::world].to(device) for t in (cqt, a, b, y))
         torch.manual_seed(args.seed * 1_000_003 + step * world + rank)  # dropout
         for group in optimizer.param_groups:
@@ -129,7 +127,7 @@ def train(rank, world, args):
         average.update()
         record_loss(loss, world, rank, step, losses, args)
     average.copy_to_parameters()
-    finish(rank, model, "reward.safetensors", losses, {"world_size": world, "backend": backend, "seconds": time.perf_counter() - start, "pairs": len(pairs), "clips": len(clips)}, args)
+    finish(rank, model, "reward.safetensors", losses, {"seconds": time.perf_counter() - start, "pairs": len(pairs), "clips": len(clips)}, args)
 
 
 def main(argv):

@@ -46,9 +46,7 @@ internal static class ExportCommand
 
             byte[] configModel = configPath is null ? ShippedModels.Generator : File.ReadAllBytes(configPath);
             string source = configPath ?? ShippedModels.Source;
-            (byte[] onnx, string description, double difference, double tolerance) = IsRewardModel(configModel, source)
-                ? ExportReward(weightsPath, configModel, source)
-                : ExportGenerator(weightsPath, configModel, source);
+            (byte[] onnx, string description, double difference, double tolerance) = Export(weightsPath, configModel, source);
             if (difference > tolerance)
             {
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"the exported graph differs from TorchSharp by {difference:E2} (relative; at most {tolerance:E0} expected): not written"));
@@ -61,13 +59,15 @@ internal static class ExportCommand
         return command;
     }
 
-    private static bool IsRewardModel(byte[] onnx, string source)
+    /// <summary>Exports the weights into the model <paramref name="config"/> describes: a reward model or a generator.</summary>
+    private static (byte[] Onnx, string Description, double Difference, double Tolerance) Export(string weightsPath, byte[] config, string source)
     {
-        using InferenceSession session = OnnxExecution.LoadForInspection(onnx, source);
-        return session.ModelMetadata.CustomMetadataMap.TryGetValue(RewardContract.KindKey, out string? kind) && kind == RewardContract.Kind;
+        using InferenceSession session = OnnxExecution.LoadForInspection(config, source);
+        bool reward = session.ModelMetadata.CustomMetadataMap.TryGetValue(RewardContract.KindKey, out string? kind) && kind == RewardContract.Kind;
+        return reward ? ExportReward(weightsPath, session, source) : ExportGenerator(weightsPath, session, source);
     }
 
-    private static (byte[] Onnx, string Description, double Difference, double Tolerance) ExportGenerator(string weightsPath, byte[] config, string source)
+    private static (byte[] Onnx, string Description, double Difference, double Tolerance) ExportGenerator(string weightsPath, InferenceSession config, string source)
     {
         (GeneratorConfig architecture, Audio.Cqt.CqtOptions cqt, string preset) = GeneratorFolder.ReadConfig(config, source);
         using var model = new CqtVisionTransformer(architecture);
@@ -76,7 +76,7 @@ internal static class ExportCommand
         return (onnx, $"generator, {preset}, {architecture.Depth} blocks", GeneratorParity.MaxRelativeDifference(model, onnx, (1, 37), (2, 345)), GeneratorParity.Tolerance);
     }
 
-    private static (byte[] Onnx, string Description, double Difference, double Tolerance) ExportReward(string weightsPath, byte[] config, string source)
+    private static (byte[] Onnx, string Description, double Difference, double Tolerance) ExportReward(string weightsPath, InferenceSession config, string source)
     {
         (RewardConfig architecture, Audio.Cqt.CqtOptions cqt, string preset) = RewardOnnxConfig.Read(config, source);
         using var model = new RewardModel(architecture);

@@ -52,7 +52,7 @@ public static class CqtMetadata
     /// <param name="hint">Appended to the error message (for example what to do about it).</param>
     /// <returns>The value.</returns>
     /// <exception cref="InvalidDataException">The entry is missing, not a number, or not positive.</exception>
-    internal static int PositiveInteger(IReadOnlyDictionary<string, string> metadata, string key, string source, string hint = "") =>
+    public static int PositiveInteger(IReadOnlyDictionary<string, string> metadata, string key, string source, string hint = "") =>
         metadata.TryGetValue(key, out string? text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
             ? value
             : throw new InvalidDataException($"{source}: the model's metadata has no valid '{key}' (got '{text}'){hint}");

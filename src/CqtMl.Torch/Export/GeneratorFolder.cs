@@ -17,6 +17,9 @@ namespace CqtMl.Torch.Export;
 /// </summary>
 public static class GeneratorFolder
 {
+    /// <summary>What the metadata readers add to an error about a missing or bad entry.</summary>
+    internal const string OlderExportHint = "; exported by an older CqtMl version? Export it again";
+
     /// <summary>The float32 ONNX model's file name.</summary>
     public const string OnnxFile = "generator.onnx";
 
@@ -76,14 +79,23 @@ public static class GeneratorFolder
     {
         ArgumentNullException.ThrowIfNull(onnx);
         using InferenceSession session = OnnxExecution.LoadForInspection(onnx, source);
+        return ReadConfig(session, source);
+    }
+
+    /// <summary>Reads a generator's architecture, CQT and preset from the metadata of a loaded session.</summary>
+    /// <param name="session">The generator's session.</param>
+    /// <param name="source">Where it came from, for messages.</param>
+    /// <returns>The configuration, the CQT options and the preset name.</returns>
+    /// <exception cref="InvalidDataException">Not a CqtMl generator, or the metadata lacks a key or has a bad value; the message names it.</exception>
+    public static (GeneratorConfig Config, CqtOptions Cqt, string Preset) ReadConfig(InferenceSession session, string source)
+    {
+        ArgumentNullException.ThrowIfNull(session);
         GeneratorModelInfo info = GeneratorModelInfo.From(session, source);
         IReadOnlyDictionary<string, string> map = session.ModelMetadata.CustomMetadataMap;
         string Text(string key) => map.TryGetValue(key, out string? value) && value.Length > 0
             ? value
-            : throw new InvalidDataException($"{source}: the metadata has no '{key}'; exported by an older CqtMl version? Export it again");
-        int Number(string key) => int.TryParse(Text(key), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value
-            : throw new InvalidDataException($"{source}: metadata '{key}' is '{Text(key)}', expected a positive integer");
+            : throw new InvalidDataException($"{source}: the metadata has no '{key}'{OlderExportHint}");
+        int Number(string key) => CqtMetadata.PositiveInteger(map, key, source, OlderExportHint);
         string tokenizer = Text(GeneratorContract.TokenizerKey), positions = Text(GeneratorContract.PositionsKey);
         var config = new GeneratorConfig(Number(GeneratorContract.EmbedDimKey), info.Depth, Number(GeneratorContract.HeadsKey), info.MlpDim, info.Levels)
         {

@@ -1,7 +1,6 @@
-using System.Globalization;
 using CqtMl.Audio.Cqt;
+using CqtMl.Onnx.Cqt;
 using CqtMl.Onnx.Reward;
-using CqtMl.Onnx.Runtime;
 using CqtMl.Torch.Generator;
 using CqtMl.Torch.Reward;
 using Microsoft.ML.OnnxRuntime;
@@ -14,20 +13,17 @@ namespace CqtMl.Torch.Export;
 /// </summary>
 public static class RewardOnnxConfig
 {
-    /// <summary>Reads the architecture of a reward model.</summary>
-    /// <param name="onnx">The reward.onnx bytes.</param>
-    /// <param name="source">Where they came from, for messages.</param>
+    /// <summary>Reads the architecture of a reward model from the metadata of a loaded session.</summary>
+    /// <param name="session">The reward model's session.</param>
+    /// <param name="source">Where it came from, for messages.</param>
     /// <returns>The configuration, the CQT options and the preset name.</returns>
     /// <exception cref="InvalidDataException">Not a CqtMl reward model, or its metadata lacks a key or has a bad value; the message names it.</exception>
-    public static (RewardConfig Config, CqtOptions Cqt, string Preset) Read(byte[] onnx, string source)
+    public static (RewardConfig Config, CqtOptions Cqt, string Preset) Read(InferenceSession session, string source)
     {
-        ArgumentNullException.ThrowIfNull(onnx);
-        using InferenceSession session = OnnxExecution.LoadForInspection(onnx, source);
+        ArgumentNullException.ThrowIfNull(session);
         RewardModelInfo info = RewardModelInfo.From(session, source);
         IReadOnlyDictionary<string, string> map = session.ModelMetadata.CustomMetadataMap;
-        int Number(string key) => map.TryGetValue(key, out string? text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value
-            : throw new InvalidDataException($"{source}: metadata '{key}' is missing or not a positive integer; exported by an older CqtMl version? Export it again");
+        int Number(string key) => CqtMetadata.PositiveInteger(map, key, source, GeneratorFolder.OlderExportHint);
         string preset = map.TryGetValue(RewardContract.PresetKey, out string? name) ? name : string.Empty;
         RewardConfig named;
         try
