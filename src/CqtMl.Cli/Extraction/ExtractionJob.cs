@@ -142,9 +142,7 @@ internal sealed record ExtractionJob(string Data, string OutDir, ShardAssignment
 
     private string WriteFile(string relative, byte[] bytes)
     {
-        string path = Path.Combine(OutDir, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteAllBytes(path, bytes);
+        AtomicFile.WriteAllBytes(Path.Combine(OutDir, relative), bytes); // creates the folder
         return ExtractionManifest.Sha256(bytes);
     }
 }

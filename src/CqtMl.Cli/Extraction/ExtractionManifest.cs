@@ -87,7 +87,6 @@ internal static class ExtractionManifest
             text.Append(entry.ToLine()).Append('\n');
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Audio.IO.AtomicFile.WriteAllText(path, text.ToString());
     }
 

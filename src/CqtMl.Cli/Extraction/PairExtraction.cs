@@ -63,10 +63,5 @@ internal static class PairExtraction
         return (examples.Count, clipFiles.Count, unlabelled, cqt);
     }
 
-    private static void Write(string outDir, string relative, byte[] bytes)
-    {
-        string path = Path.Combine(outDir, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteAllBytes(path, bytes);
-    }
+    private static void Write(string outDir, string relative, byte[] bytes) => AtomicFile.WriteAllBytes(Path.Combine(outDir, relative), bytes); // creates the folder
 }

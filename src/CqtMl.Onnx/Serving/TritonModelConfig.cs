@@ -15,14 +15,16 @@ public static class TritonModelConfig
 {
     /// <summary>Writes the configuration text.</summary>
     /// <param name="name">The model's name in the repository (its folder's name).</param>
-    /// <param name="model">The ONNX model's bytes.</param>
+    /// <param name="inputs">The ONNX model's inputs (<see cref="OnnxSignature.Read"/>).</param>
+    /// <param name="outputs">Its outputs.</param>
     /// <param name="maxBatchSize">The largest batch Triton may form, when the model can be batched.</param>
     /// <returns>The text and whether requests are batched.</returns>
-    public static (string Text, bool Batched) Create(string name, byte[] model, int maxBatchSize)
+    public static (string Text, bool Batched) Create(string name, IReadOnlyList<OnnxTensorInfo> inputs, IReadOnlyList<OnnxTensorInfo> outputs, int maxBatchSize)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
-        (IReadOnlyList<OnnxTensorInfo> inputs, IReadOnlyList<OnnxTensorInfo> outputs) = OnnxSignature.Read(model);
         bool batched = inputs.Concat(outputs).All(t => t.Dims.Count >= 1 && t.Dims[0] is null);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"name: \"{name}\"\n");

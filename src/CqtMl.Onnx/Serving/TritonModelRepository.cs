@@ -39,14 +39,13 @@ public static class TritonModelRepository
             .Append("Each `<model>/1/model.onnx` is the project's ONNX file unchanged: any ONNX Runtime server (or `onnxruntime` in any language) loads it as it is.\n\n");
         foreach ((string name, byte[] model) in models)
         {
-            (string config, bool batched) = TritonModelConfig.Create(name, model, maxBatchSize);
+            (IReadOnlyList<OnnxTensorInfo> inputs, IReadOnlyList<OnnxTensorInfo> outputs) = OnnxSignature.Read(model);
+            (string config, bool batched) = TritonModelConfig.Create(name, inputs, outputs, maxBatchSize);
             string folder = Path.Combine(directory, name);
-            Directory.CreateDirectory(Path.Combine(folder, TritonConstants.Version));
             AtomicFile.WriteAllBytes(Path.Combine(folder, TritonConstants.Version, TritonConstants.ModelFileName), model);
             AtomicFile.WriteAllText(Path.Combine(folder, TritonConstants.ConfigFileName), config);
             written.Add((name, batched));
 
-            (IReadOnlyList<OnnxTensorInfo> inputs, IReadOnlyList<OnnxTensorInfo> outputs) = OnnxSignature.Read(model);
             readme.Append(CultureInfo.InvariantCulture, $"## {name}\n\n{(batched ? $"Batched by Triton (dynamic batching, at most {maxBatchSize} per batch)" : "Served unbatched (not every input and output has a leading dynamic dimension)")}.\n\n| | name | type | shape |\n|---|---|---|---|\n");
             foreach (OnnxTensorInfo t in inputs)
             {

@@ -66,7 +66,7 @@ public class CqtCacheTests : IDisposable
     [Fact]
     public void PipelineWithCacheMatchesTheOnnxPathAndFillsTheCache()
     {
-        var ml = new MLContext(seed: 1) { TempFilePath = _dir };
+        var ml = new MLContext(seed: 1);
         string[] files = { WriteAudio("x.wav", 262), WriteAudio("y.wav", 392) };
         IDataView data = ml.Data.LoadFromEnumerable(files.Select(f => new CqtEstimatorTests.PathRow { Audio = f }));
         string folder = Path.Combine(_dir, "pipeline-cache");
@@ -86,7 +86,7 @@ public class CqtCacheTests : IDisposable
     [Fact]
     public void TwoProcessesFillingTheCacheAtOnceAgree()
     {
-        var ml = new MLContext(seed: 1) { TempFilePath = _dir };
+        var ml = new MLContext(seed: 1);
         string audio = Path.Combine(_dir, "long.wav");
         WavWriter.WriteFloat32(audio, 44100, CqtEstimatorTests.Tone(44100, 44100 * 20, 220));
         string folder = Path.Combine(_dir, "shared-cache");

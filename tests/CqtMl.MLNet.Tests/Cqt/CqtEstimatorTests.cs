@@ -12,7 +12,7 @@ public class CqtEstimatorTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("cqtml-mlnet-").FullName;
     private readonly MLContext _ml;
 
-    // ML.NET's copies of the ONNX models go to the test's folder, so transformers a test does not dispose leave nothing.
+    // ML.NET's copies of loaded models' ONNX graphs go to the test's folder: a loaded model a test does not dispose leaves nothing.
     public CqtEstimatorTests() => _ml = new MLContext(seed: 1) { TempFilePath = _dir };
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

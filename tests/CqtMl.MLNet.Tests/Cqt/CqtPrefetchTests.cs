@@ -13,10 +13,8 @@ namespace CqtMl.MLNet.Tests.Cqt;
 /// </summary>
 public class CqtPrefetchTests : IDisposable
 {
+    private readonly MLContext _ml = new(seed: 1);
     private readonly string _dir = Directory.CreateTempSubdirectory("cqtml-prefetch-").FullName;
-    private readonly MLContext _ml;
-
-    public CqtPrefetchTests() => _ml = new MLContext(seed: 1) { TempFilePath = _dir };
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

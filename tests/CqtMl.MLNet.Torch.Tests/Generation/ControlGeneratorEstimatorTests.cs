@@ -10,7 +10,7 @@ namespace CqtMl.MLNet.Torch.Tests.Generation;
 /// <summary>GenerateControls in ML.NET pipelines against the batched ONNX Runtime scorer, save/load and bad inputs.</summary>
 public class ControlGeneratorEstimatorTests(GeneratorFixture fixture) : IClassFixture<GeneratorFixture>
 {
-    // ML.NET's copies of the ONNX models go to the fixture's folder, so transformers a test does not dispose leave nothing.
+    // ML.NET's copies of loaded models' ONNX graphs go to the fixture's folder: a loaded model a test does not dispose leaves nothing.
     private readonly MLContext _ml = new(seed: 1) { TempFilePath = fixture.Directory };
 
     public static IEnumerable<object[]> Modes() => new[]

@@ -21,7 +21,7 @@ namespace CqtMl.MLNet.Torch.Tests.Preferences;
 /// </summary>
 public class RewardPipelineTests(GeneratorFixture fixture) : IClassFixture<GeneratorFixture>
 {
-    // ML.NET's copies of the ONNX models go to the fixture's folder, so transformers a test does not dispose leave nothing.
+    // ML.NET's copies of loaded models' ONNX graphs go to the fixture's folder: a loaded model a test does not dispose leaves nothing.
     private readonly MLContext _ml = new(seed: 1) { TempFilePath = fixture.Directory };
 
     private string RewardModelPath()
