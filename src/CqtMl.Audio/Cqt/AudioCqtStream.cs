@@ -41,13 +41,12 @@ public sealed class AudioCqtStream : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(firstSample);
         _firstSample = firstSample;
 
-        long sourceFrames = reader.FrameCount ?? throw new AudioFormatException(reader.Path, "the decoder cannot tell the length in advance");
         int targetRate = extractor.Options.SampleRate;
         Resampler? resampler;
         try
         {
             resampler = reader.SampleRate == targetRate ? null : Resampler.For(reader.SampleRate, targetRate);
-            SourceSampleCount = resampler?.OutputLength(sourceFrames) ?? sourceFrames;
+            SourceSampleCount = LengthAt(reader, targetRate);
             SampleCount = sampleCount ?? Math.Max(0, SourceSampleCount - firstSample);
             FrameCount = extractor.Options.FrameCount(SampleCount);
         }
