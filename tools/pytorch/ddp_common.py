@@ -98,6 +98,27 @@ def start_rank(rank, world, args):
     return device
 
 
+def run_steps(ddp, optimizer, average, rank, world, args, step_loss):
+    """The training loop both scripts share. Every step: dropout seeded with (--seed, step, rank), the schedule's learning
+    rate, this rank's loss from step_loss(step), a clipped AdamW step and the weight average; at the end the average
+    becomes the weights. Returns the global mean loss of every step."""
+    warmup = int(args.warmup * args.steps)
+    losses = []
+    for step in range(args.steps):
+        torch.manual_seed(args.seed * 1_000_003 + step * world + rank)  # dropout
+        for group in optimizer.param_groups:
+            group["lr"] = warmup_cosine(step, args.steps, warmup, args.lr)
+        optimizer.zero_grad()
+        loss = step_loss(step)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
+        optimizer.step()
+        average.update()
+        record_loss(loss, world, rank, step, losses, args)
+    average.copy_to_parameters()
+    return losses
+
+
 def record_loss(loss, world, rank, step, losses, args):
     """Appends the step's global mean loss (the ranks' losses averaged) to `losses`, printed by rank 0."""
     mean = loss.detach().clone()

@@ -35,7 +35,7 @@ from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cqt_vit import CONTROLS, CqtVisionTransformer, read_safetensors  # noqa: E402
-from ddp_common import WeightAverage, add_training_arguments, finish, launch, read_table, record_loss, start_rank, warmup_cosine  # noqa: E402
+from ddp_common import WeightAverage, add_training_arguments, finish, launch, read_table, run_steps, start_rank  # noqa: E402
 
 
 def read_manifest(folder):
@@ -97,28 +97,19 @@ def train(rank, world, args):
     data = [(np.load(c, mmap_mode="r"), np.load(t, mmap_mode="r")) for c, t, _ in tracks]
     balance = register_balance(data) if args.balance else torch.ones(CONTROLS, 2)
     registers = torch.arange(CONTROLS).reshape(1, CONTROLS, 1)
-    warmup = int(args.warmup * args.steps)
-    losses = []
-    start = time.perf_counter()
-    for step in range(args.steps):
+
+    def step_loss(step):
         x, y = global_batch(tracks, data, step, args.seed, args.global_batch, args.frames, model.levels)
         weights = balance[registers, (y == model.levels - 1).long()]  # [B, 4, T], the whole global batch
         total = weights.sum()
         x, y, weights = x[rank::world].to(device), y[rank::world].to(device), weights[rank::world].to(device)
-        torch.manual_seed(args.seed * 1_000_003 + step * world + rank)  # dropout
-        for group in optimizer.param_groups:
-            group["lr"] = warmup_cosine(step, args.steps, warmup, args.lr)
-        optimizer.zero_grad()
         logits = ddp(x)  # [b, 4, K, T]
         per_frame = nn.functional.cross_entropy(logits.transpose(1, 2), y, reduction="none")  # [b, 4, T]
         # This rank's share of the global weighted mean; DDP averages the ranks' gradients, hence x world.
-        loss = (per_frame * weights).sum() * world / total
-        loss.backward()
-        nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
-        optimizer.step()
-        average.update()
-        record_loss(loss, world, rank, step, losses, args)
-    average.copy_to_parameters()
+        return (per_frame * weights).sum() * world / total
+
+    start = time.perf_counter()
+    losses = run_steps(ddp, optimizer, average, rank, world, args, step_loss)
     finish(rank, model, "generator.safetensors", losses, {"frames": args.frames, "seconds": time.perf_counter() - start, "tracks": len(tracks)}, args)
 
 

@@ -36,7 +36,7 @@ from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cqt_reward import C1, RewardModel  # noqa: E402
 from cqt_vit import read_safetensors  # noqa: E402
-from ddp_common import WeightAverage, add_training_arguments, finish, launch, read_table, record_loss, start_rank, warmup_cosine  # noqa: E402
+from ddp_common import WeightAverage, add_training_arguments, finish, launch, read_table, run_steps, start_rank  # noqa: E402
 
 
 def read_pairs(folder):
@@ -104,29 +104,20 @@ def train(rank, world, args):
     trainable = [p for p in ddp.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.05)
     average = WeightAverage(trainable, args.average_decay)
-    warmup = int(args.warmup * args.steps)
     pairs = read_pairs(args.data)
     clips = {path: np.load(path, mmap_mode="r") for path in sorted({p[0] for p in pairs})}
     controls = [np.load(p[1], mmap_mode="r") for p in pairs]
     groups = by_length(pairs)
-    losses = []
-    start = time.perf_counter()
-    for step in range(args.steps):
+
+    def step_loss(step):
         cqt, a, b, y = global_batch(pairs, groups, clips, controls, step, args.seed, args.global_batch)
         cqt, a, b, y = (t[rank::world].to(device) for t in (cqt, a, b, y))
-        torch.manual_seed(args.seed * 1_000_003 + step * world + rank)  # dropout
-        for group in optimizer.param_groups:
-            group["lr"] = warmup_cosine(step, args.steps, warmup, args.lr)
-        optimizer.zero_grad()
         # One forward over both samples (one DDP call per step): [2 b] rewards, A's first.
         rewards = ddp(torch.cat([cqt, cqt]), torch.cat([a, b]))
-        loss = bradley_terry(rewards[: len(y)], rewards[len(y):], y, args.margin, args.centring)
-        loss.backward()
-        nn.utils.clip_grad_norm_(ddp.parameters(), args.clip)
-        optimizer.step()
-        average.update()
-        record_loss(loss, world, rank, step, losses, args)
-    average.copy_to_parameters()
+        return bradley_terry(rewards[: len(y)], rewards[len(y):], y, args.margin, args.centring)
+
+    start = time.perf_counter()
+    losses = run_steps(ddp, optimizer, average, rank, world, args, step_loss)
     finish(rank, model, "reward.safetensors", losses, {"seconds": time.perf_counter() - start, "pairs": len(pairs), "clips": len(clips)}, args)
 
 
