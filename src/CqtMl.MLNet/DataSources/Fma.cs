@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using CqtMl.Audio.Decoding;
@@ -83,21 +84,42 @@ public static class Fma
         return Path.Combine(id[..3], id + ".mp3");
     }
 
+    /// <summary>
+    /// The usable tracks, checked lazily. Every cursor enumerates them again (ExtractCqt's prefetch runs a second one
+    /// beside the consumer's), so each file's verdict is kept and the file probed again only when its length or time of
+    /// writing changed; a problem is reported when it is found, not on every pass.
+    /// </summary>
     private static IEnumerable<FmaTrack> SkipBad(List<FmaTrack> tracks, Action<FmaProblem> report)
     {
-        foreach (FmaTrack track in tracks)
+        var verdicts = new ConcurrentDictionary<string, Verdict>(StringComparer.Ordinal);
+        return Usable();
+
+        IEnumerable<FmaTrack> Usable()
         {
-            FmaProblem? problem = Check(track);
-            if (problem is null)
+            foreach (FmaTrack track in tracks)
             {
-                yield return track;
-            }
-            else
-            {
-                report(problem);
+                var file = new FileInfo(track.Path);
+                (long length, DateTime written) = file.Exists ? (file.Length, file.LastWriteTimeUtc) : (-1, default);
+                if (!verdicts.TryGetValue(track.Path, out Verdict? verdict) || verdict.Length != length || verdict.WrittenUtc != written)
+                {
+                    verdict = new Verdict(length, written, Check(track));
+                    verdicts[track.Path] = verdict;
+                    if (verdict.Problem is FmaProblem found)
+                    {
+                        report(found);
+                    }
+                }
+
+                if (verdict.Problem is null)
+                {
+                    yield return track;
+                }
             }
         }
     }
+
+    /// <summary>A file's check result and the state of the file it was made for.</summary>
+    private sealed record Verdict(long Length, DateTime WrittenUtc, FmaProblem? Problem);
 
     private static bool InSubset(string trackSubset, FmaSubset wanted) => trackSubset switch
     {

@@ -58,7 +58,8 @@ public sealed class FmaOptions
     public FmaBadTrackHandling BadTracks { get; set; } = FmaBadTrackHandling.Skip;
 
     /// <summary>
-    /// Gets or sets the callback told about each skipped track (called when a cursor reaches it). Default: a
+    /// Gets or sets the callback told about each skipped track (called when the first cursor reaches it, and again only
+    /// if the file changes). Default: a
     /// <see cref="System.Diagnostics.Trace"/> warning.
     /// </summary>
     public Action<FmaProblem>? OnSkipped { get; set; }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace CqtMl.MLNet.Tests.DataSources;
 
@@ -17,6 +18,10 @@ public class FmaTests
         FmaProblem problem = Assert.Single(problems);
         Assert.Equal(133297, problem.TrackId);
         Assert.Contains("no MPEG audio frames", problem.Reason);
+
+        // A second pass (every cursor enumerates the tracks again) gives the same rows and reports the problem no more.
+        Assert.Equal(rows.Select(r => r.Path), data.GetColumn<string>("Path"));
+        Assert.Single(problems);
 
         FmaTrack first = rows[0];
         Assert.Equal("small", first.Subset);
