@@ -1,3 +1,4 @@
+using System.Buffers;
 using CqtMl.Audio.Decoding;
 using CqtMl.Audio.Resampling;
 
@@ -105,14 +106,26 @@ public sealed class AudioCqtStream : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(extractor);
         ArgumentNullException.ThrowIfNull(part);
-        try
-        {
-            return ComputeTensor(AudioDecoder.Open(path), extractor, part);
-        }
-        catch (AudioFormatException e) when (e.IsDecoderLimitation && FfmpegReader.IsAvailable)
-        {
-            return ComputeTensor(FfmpegReader.Open(path), extractor, part);
-        }
+        return ComputeTensor(path, extractor, part, length => new float[length]);
+    }
+
+    /// <summary>
+    /// Computes a file's tensor by streaming it, as <see cref="ComputeTensor(string, CqtExtractor, long?)"/>, into an
+    /// array rented from <paramref name="pool"/>: for many files one after another, whose tensors are copied out and the
+    /// arrays reused, instead of a new 7 MB array (and the memory's first touch) per 30 s file.
+    /// </summary>
+    /// <param name="path">The audio file.</param>
+    /// <param name="extractor">The CQT.</param>
+    /// <param name="sampleCount">A fixed length at the CQT's rate (truncated or padded with silence), or null.</param>
+    /// <param name="pool">The pool; return the buffer to it when done.</param>
+    /// <returns>The buffer, whose first <c>2 * bins * Frames</c> values are the tensor (it may be longer), and the frame count.</returns>
+    /// <exception cref="AudioFormatException">The file cannot be decoded; the message says why.</exception>
+    public static (float[] Buffer, int Frames) RentTensor(string path, CqtExtractor extractor, long? sampleCount, ArrayPool<float> pool)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(extractor);
+        ArgumentNullException.ThrowIfNull(pool);
+        return ComputeTensor(path, extractor, _ => (0, sampleCount), pool.Rent);
     }
 
     /// <summary>Gets a file's length in samples per channel at <paramref name="sampleRate"/>, from the reader's header.</summary>
@@ -208,7 +221,19 @@ public sealed class AudioCqtStream : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _reader.Dispose();
 
-    private static (float[] Tensor, int Frames) ComputeTensor(AudioReader reader, CqtExtractor extractor, Func<long, (long FirstSample, long? SampleCount)> part)
+    private static (float[] Tensor, int Frames) ComputeTensor(string path, CqtExtractor extractor, Func<long, (long FirstSample, long? SampleCount)> part, Func<int, float[]> allocate)
+    {
+        try
+        {
+            return ComputeTensor(AudioDecoder.Open(path), extractor, part, allocate);
+        }
+        catch (AudioFormatException e) when (e.IsDecoderLimitation && FfmpegReader.IsAvailable)
+        {
+            return ComputeTensor(FfmpegReader.Open(path), extractor, part, allocate);
+        }
+    }
+
+    private static (float[] Tensor, int Frames) ComputeTensor(AudioReader reader, CqtExtractor extractor, Func<long, (long FirstSample, long? SampleCount)> part, Func<int, float[]> allocate)
     {
         (long first, long? count) = (0, null);
         try
@@ -223,7 +248,8 @@ public sealed class AudioCqtStream : IDisposable
 
         using var stream = new AudioCqtStream(reader, extractor, count, first);
         int bins = extractor.Options.BinCount, frames = stream.FrameCount;
-        var tensor = new float[2L * bins * frames];
+        // Every value of the tensor is written below, so a rented (not cleared) array serves as well as a new one.
+        float[] tensor = allocate(checked(2 * bins * frames));
         foreach (CqtTensorBlock block in stream.ReadBlocks())
         {
             for (int k = 0; k < bins; k++)

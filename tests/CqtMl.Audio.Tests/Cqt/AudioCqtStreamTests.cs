@@ -51,6 +51,23 @@ public class AudioCqtStreamTests
         Assert.True(reader.Position < reader.FrameCount, $"decoded {reader.Position} of {reader.FrameCount} samples for 1,000 at 22,050 Hz");
     }
 
+    [Theory]
+    [InlineData(CqtChannels.Stereo, null)]
+    [InlineData(CqtChannels.Complex, 0.5)]
+    public void ARentedTensorEqualsANewOneWhateverTheArrayHeldBefore(CqtChannels layout, double? seconds)
+    {
+        var extractor = new CqtExtractor(new CqtOptions { Channels = layout });
+        string path = TestSignal.Asset("click-48k-stereo-vbr.mp3");
+        long? length = seconds is double s ? (long)Math.Round(s * extractor.Options.SampleRate) : null;
+        (float[] expected, int expectedFrames) = AudioCqtStream.ComputeTensor(path, extractor, length);
+        var pool = new DirtyPool();
+        (float[] buffer, int frames) = AudioCqtStream.RentTensor(path, extractor, length, pool);
+        Assert.Same(pool.Lent, buffer);
+        Assert.Equal(expectedFrames, frames);
+        Assert.True(buffer.Length > expected.Length);
+        Assert.Equal(expected, buffer.Take(expected.Length));
+    }
+
     private static float[] Whole(string path, CqtExtractor extractor, long? length)
     {
         AudioData audio = AudioDecoder.Decode(path);
@@ -67,5 +84,20 @@ public class AudioCqtStreamTests
         }
 
         return extractor.ComputeTensor(signals);
+    }
+
+    /// <summary>Lends one array longer than asked for and full of NaN, as a reused array may be.</summary>
+    private sealed class DirtyPool : System.Buffers.ArrayPool<float>
+    {
+        public float[]? Lent { get; private set; }
+
+        public override float[] Rent(int minimumLength)
+        {
+            Lent = new float[minimumLength + 1000];
+            Array.Fill(Lent, float.NaN);
+            return Lent;
+        }
+
+        public override void Return(float[] array, bool clearArray = false) => throw new InvalidOperationException("the caller returns the buffer");
     }
 }
