@@ -189,7 +189,8 @@ public sealed class CqtEstimator : IEstimator<CqtTransformer>
 
         /// <summary>
         /// For paths on the CPU: how many files a cursor of the transformed data computes at once, ahead of the row it
-        /// is at (results and order unchanged); 1 computes row by row. Default null: one per processor.
+        /// is at, holding at most twice as many results (results and order unchanged); 1 computes row by row. Default
+        /// null: one per processor.
         /// </summary>
         public int? FilesInParallel;
     }

@@ -21,7 +21,7 @@ internal static class CqtPrefetch
     /// <param name="parameters">The encoded parameters.</param>
     /// <param name="task">The computation (completed or running).</param>
     /// <returns>Whether one was there.</returns>
-    public static bool TryTake(string path, string parameters, out Task<float[]>? task)
+    public static bool TryTake(string path, string parameters, out Task<CqtTensorBuffer>? task)
     {
         if (Pending.TryRemove((path, parameters), out Entry? entry))
         {
@@ -34,37 +34,55 @@ internal static class CqtPrefetch
         return false;
     }
 
-    /// <summary>Starts computing the files of <paramref name="paths"/> in order, at most <paramref name="window"/> ahead.</summary>
-    /// <param name="paths">The paths, in the cursor's row order (enumerated on a background thread).</param>
+    /// <summary>
+    /// Starts computing the files of <paramref name="paths"/> in order, <paramref name="parallel"/> at a time, and at most
+    /// twice that many ahead of the row the cursor has taken.
+    /// </summary>
+    /// <param name="paths">The paths, in the cursor's row order (enumerated on the workers' threads, one at a time).</param>
     /// <param name="parameters">The encoded parameters.</param>
-    /// <param name="window">The most results computed or computing and not yet taken.</param>
+    /// <param name="parallel">The most files computed at once.</param>
     /// <returns>The producer; dispose it with the cursor.</returns>
-    public static Producer Start(IEnumerable<string> paths, string parameters, int window) => new(paths, parameters, window);
+    public static Producer Start(IEnumerable<string> paths, string parameters, int parallel) => new(paths, parameters, parallel);
 
-    private sealed record Entry(Task<float[]> Task, Producer Owner);
+    private sealed record Entry(Task<CqtTensorBuffer> Task, Producer Owner);
 
-    /// <summary>Schedules the computations of one cursor's rows ahead of it.</summary>
+    /// <summary>
+    /// Computes one cursor's rows ahead of it: <c>parallel</c> workers take the rows in order. A worker that finished goes
+    /// on with the next row even while the cursor still waits for an earlier one (up to twice <c>parallel</c> results
+    /// held), so one slow file does not idle the other cores.
+    /// </summary>
     internal sealed class Producer : IDisposable
     {
         private readonly SemaphoreSlim _slots;
         private readonly CancellationTokenSource _stop = new();
         private readonly ConcurrentDictionary<(string, string), byte> _mine = new();
-        private readonly Task _loop;
+        private readonly ConcurrentQueue<Work> _registered = new();
+        private readonly object _gate = new();
+        private readonly IEnumerator<string> _paths;
+        private readonly string _parameters;
+        private readonly NativeCqtParameters _decoded;
+        private readonly Task[] _workers;
 
-        public Producer(IEnumerable<string> paths, string parameters, int window)
+        public Producer(IEnumerable<string> paths, string parameters, int parallel)
         {
-            _slots = new SemaphoreSlim(window, window);
-            NativeCqtParameters decoded = NativeCqtParameters.Decode(parameters);
+            _slots = new SemaphoreSlim(2 * parallel, 2 * parallel);
+            _parameters = parameters;
+            _decoded = NativeCqtParameters.Decode(parameters);
+            _paths = paths.GetEnumerator();
 
-            // The first files are scheduled before the cursor moves, so its first rows find their results started.
-            IEnumerator<string> remaining = paths.GetEnumerator();
-            for (int i = 0; i < window && remaining.MoveNext(); i++)
+            // The first rows are registered before the cursor moves, so its first rows find their results under way.
+            for (int i = 0; i < parallel; i++)
             {
                 _slots.Wait();
-                Schedule(remaining.Current, parameters, decoded);
+                if (RegisterNext() is not Work first)
+                {
+                    break;
+                }
+
+                _registered.Enqueue(first);
             }
 
-            _loop = Task.Run(() => Run(remaining, parameters, decoded, _stop.Token));
+            _workers = Enumerable.Range(0, parallel).Select(_ => Task.Run(() => RunWorker(_stop.Token))).ToArray();
         }
 
         /// <summary>Frees the slot of a taken result.</summary>
@@ -74,65 +92,100 @@ internal static class CqtPrefetch
         public void Dispose()
         {
             _stop.Cancel();
-            try
+            foreach (Task worker in _workers)
             {
-                _loop.GetAwaiter().GetResult();
+                try
+                {
+                    worker.GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped while waiting for a slot: expected.
+                }
+                catch (Exception e)
+                {
+                    // Reading the paths failed; the cursor reads the same rows and reports it at its row. Not rethrown
+                    // from Dispose, which may run while that very error unwinds.
+                    System.Diagnostics.Trace.TraceWarning($"the CQT prefetch stopped: {e.Message}");
+                }
             }
-            catch (OperationCanceledException)
+
+            while (_registered.TryDequeue(out Work? unstarted))
             {
-                // Stopped while waiting for a slot: expected.
-            }
-            catch (Exception e)
-            {
-                // Reading the paths failed; the cursor reads the same rows and reports it at its row. Not rethrown from
-                // Dispose, which may run while that very error unwinds.
-                System.Diagnostics.Trace.TraceWarning($"the CQT prefetch stopped: {e.Message}");
+                unstarted.Done.TrySetCanceled();
             }
 
             foreach ((string, string) key in _mine.Keys)
             {
-                // Results nobody took (the cursor stopped early): drop them, so they do not outlive the cursor.
-                if (Pending.TryGetValue(key, out Entry? entry) && entry.Owner == this)
+                // Results nobody took (the cursor stopped early): drop them, so they do not outlive the cursor, and give
+                // their arrays back (every worker has stopped, so each is complete or was never started).
+                if (Pending.TryGetValue(key, out Entry? entry) && entry.Owner == this
+                    && Pending.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry)) && entry.Task.IsCompletedSuccessfully)
                 {
-                    Pending.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
+                    entry.Task.Result.Return();
                 }
             }
 
+            _paths.Dispose();
             _stop.Dispose();
         }
 
-        private async Task Run(IEnumerator<string> paths, string parameters, NativeCqtParameters decoded, CancellationToken stop)
+        private async Task RunWorker(CancellationToken stop)
         {
-            using (paths)
+            while (true)
             {
-                while (paths.MoveNext())
+                if (!_registered.TryDequeue(out Work? work))
                 {
                     await _slots.WaitAsync(stop).ConfigureAwait(false);
-                    Schedule(paths.Current, parameters, decoded);
+                    work = RegisterNext();
+                    if (work is null)
+                    {
+                        return;
+                    }
+                }
+
+                try
+                {
+                    work.Done.SetResult(NativeCqt.Compute(work.Path, _decoded, threads: 1));
+                }
+                catch (Exception e)
+                {
+                    // Delivered to the cursor at this file's row (the mapping rethrows it there).
+                    work.Done.SetException(e);
                 }
             }
         }
 
-        /// <summary>Starts one file's computation in a slot already taken.</summary>
-        private void Schedule(string path, string parameters, NativeCqtParameters decoded)
+        /// <summary>Registers the next row's result as pending, in row order, in a slot the caller holds; null at the end (slot freed).</summary>
+        private Work? RegisterNext()
         {
-            var key = (path, parameters);
-            if (string.IsNullOrEmpty(path) || Pending.ContainsKey(key))
+            lock (_gate)
             {
-                // Empty (the mapping reports it) or already in flight (a repeated file): the mapping computes it.
-                _slots.Release();
-                return;
-            }
+                while (_paths.MoveNext())
+                {
+                    string path = _paths.Current;
+                    var key = (path, _parameters);
 
-            Task<float[]> task = Task.Run(() => NativeCqt.Compute(path, decoded, threads: 1), CancellationToken.None);
-            if (Pending.TryAdd(key, new Entry(task, this)))
-            {
-                _mine[key] = 0;
-            }
-            else
-            {
+                    // Empty (the mapping reports it) or already in flight (a repeated file): the mapping computes it.
+                    if (string.IsNullOrEmpty(path) || Pending.ContainsKey(key))
+                    {
+                        continue;
+                    }
+
+                    var done = new TaskCompletionSource<CqtTensorBuffer>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    if (Pending.TryAdd(key, new Entry(done.Task, this)))
+                    {
+                        _mine[key] = 0;
+                        return new Work(path, done);
+                    }
+                }
+
                 _slots.Release();
+                return null;
             }
         }
+
+        /// <summary>One registered row: its file and the result the cursor waits for.</summary>
+        private sealed record Work(string Path, TaskCompletionSource<CqtTensorBuffer> Done);
     }
 }

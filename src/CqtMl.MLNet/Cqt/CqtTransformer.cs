@@ -30,9 +30,9 @@ public sealed class CqtTransformer : ChainTransformer
     public override IDataView Transform(IDataView input)
     {
         IDataView output = base.Transform(input);
-        int window = Options.FilesInParallel ?? Environment.ProcessorCount;
-        return _nativeParameters is null || window <= 1
+        int parallel = Options.FilesInParallel ?? Environment.ProcessorCount;
+        return _nativeParameters is null
             ? output
-            : new PrefetchingDataView(input, output, Options.InputColumnName ?? Options.OutputColumnName, Options.OutputColumnName, _nativeParameters, window);
+            : new PrefetchingDataView(input, output, Options.InputColumnName ?? Options.OutputColumnName, Options.OutputColumnName, _nativeParameters, parallel);
     }
 }

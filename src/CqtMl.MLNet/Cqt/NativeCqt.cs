@@ -17,14 +17,14 @@ internal static class NativeCqt
     /// <param name="path">The audio file.</param>
     /// <param name="encoded">The encoded <see cref="NativeCqtParameters"/>.</param>
     /// <returns>The tensor.</returns>
-    public static float[] Map(string path, string encoded)
+    public static CqtTensorBuffer Map(string path, string encoded)
     {
         if (string.IsNullOrEmpty(path))
         {
             throw new AudioFormatException("(empty path)", "the audio path column is empty");
         }
 
-        if (CqtPrefetch.TryTake(path, encoded, out Task<float[]>? ahead))
+        if (CqtPrefetch.TryTake(path, encoded, out Task<CqtTensorBuffer>? ahead))
         {
             return ahead!.GetAwaiter().GetResult();
         }
@@ -32,12 +32,15 @@ internal static class NativeCqt
         return Compute(path, NativeCqtParameters.Decode(encoded), threads: null);
     }
 
-    /// <summary>Computes a file's tensor, through the cache when the parameters name one.</summary>
+    /// <summary>
+    /// Computes a file's tensor, through the cache when the parameters name one (an array of the tensor's length), into
+    /// an array rented from <see cref="CqtTensorBuffer.Pool"/> otherwise.
+    /// </summary>
     /// <param name="path">The audio file.</param>
     /// <param name="parameters">The parameters.</param>
     /// <param name="threads">The CQT's degree of parallelism (1 when files run in parallel), or null for all cores.</param>
     /// <returns>The tensor.</returns>
-    public static float[] Compute(string path, NativeCqtParameters parameters, int? threads)
+    public static CqtTensorBuffer Compute(string path, NativeCqtParameters parameters, int? threads)
     {
         if (!File.Exists(path))
         {
@@ -45,12 +48,14 @@ internal static class NativeCqt
         }
 
         CqtExtractor extractor = Extractors.GetOrAdd((parameters.Cqt, threads), key => new CqtExtractor(key.Options with { MaxDegreeOfParallelism = key.Threads }));
-        float[] Run() => AudioCqtStream.ComputeTensor(path, extractor, parameters.SampleCount).Tensor;
         if (parameters.CacheDirectory is not string folder)
         {
-            return Run();
+            (float[] buffer, int frames) = AudioCqtStream.RentTensor(path, extractor, parameters.SampleCount, CqtTensorBuffer.Pool);
+            return new CqtTensorBuffer(buffer, 2 * parameters.Cqt.BinCount * frames, Rented: true);
         }
 
-        return Caches.GetOrAdd(folder, dir => new CqtCache(dir)).GetOrCompute(path, parameters.ResultKey, Run);
+        float[] tensor = Caches.GetOrAdd(folder, dir => new CqtCache(dir))
+            .GetOrCompute(path, parameters.ResultKey, () => AudioCqtStream.ComputeTensor(path, extractor, parameters.SampleCount).Tensor);
+        return new CqtTensorBuffer(tensor, tensor.Length, Rented: false);
     }
 }

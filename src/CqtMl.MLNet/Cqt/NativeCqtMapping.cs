@@ -31,7 +31,14 @@ public sealed class NativeCqtMapping : CustomMappingFactory<NativeCqtMapping.Inp
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        output.Cqt = NativeCqt.Map(input.Path, input.Parameters);
+        CqtTensorBuffer tensor = NativeCqt.Map(input.Path, input.Parameters);
+
+        // ML.NET keeps one output object per cursor and copies the value out when the row is read, so the previous
+        // row's array is no longer seen by anyone once this row replaces it: it goes back to the pool for a later file.
+        CqtTensorBuffer? previous = output.Shown;
+        output.Cqt = new VBuffer<float>(tensor.Length, tensor.Values);
+        output.Shown = tensor;
+        previous?.Return();
     }
 
     /// <summary>The mapping's input row.</summary>
@@ -52,6 +59,9 @@ public sealed class NativeCqtMapping : CustomMappingFactory<NativeCqtMapping.Inp
         /// <summary>Gets or sets the CQT tensor.</summary>
         [ColumnName(OutputColumn)]
         [VectorType]
-        public float[] Cqt { get; set; } = Array.Empty<float>();
+        public VBuffer<float> Cqt { get; set; }
+
+        /// <summary>Gets or sets the buffer behind <see cref="Cqt"/>, returned to its pool when the next row replaces it.</summary>
+        internal CqtTensorBuffer? Shown { get; set; }
     }
 }

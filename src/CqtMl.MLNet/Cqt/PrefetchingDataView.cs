@@ -4,10 +4,11 @@ using Microsoft.ML.Data;
 namespace CqtMl.MLNet;
 
 /// <summary>
-/// The output of a native-engine <see cref="CqtTransformer"/>: the chain's own data view, whose sequential cursors
-/// additionally compute the next files' CQTs on the other cores (<see cref="CqtPrefetch"/>), a bounded number ahead.
-/// Rows, order and values are the chain's exactly; only the time changes. Shuffled or parallel-set cursors, and
-/// cursors that do not read the CQT column, are the chain's own.
+/// The output of a native-engine <see cref="CqtTransformer"/>: the chain's own data view, whose cursors over the CQT
+/// column read the chain through one plain cursor (no ML.NET worker threads) and, with more than one file in parallel,
+/// compute the next files' CQTs on the other cores (<see cref="CqtPrefetch"/>), a bounded number ahead. Rows, order and
+/// values are the chain's exactly; only the time changes. Shuffled or parallel-set cursors, and cursors that do not read
+/// the CQT column, are the chain's own.
 /// </summary>
 internal sealed class PrefetchingDataView : IDataView
 {
@@ -16,16 +17,16 @@ internal sealed class PrefetchingDataView : IDataView
     private readonly string _pathColumn;
     private readonly string _cqtColumn;
     private readonly string _parameters;
-    private readonly int _window;
+    private readonly int _parallel;
 
-    public PrefetchingDataView(IDataView input, IDataView output, string pathColumn, string cqtColumn, string parameters, int window)
+    public PrefetchingDataView(IDataView input, IDataView output, string pathColumn, string cqtColumn, string parameters, int parallel)
     {
         _input = input;
         _output = output;
         _pathColumn = pathColumn;
         _cqtColumn = cqtColumn;
         _parameters = parameters;
-        _window = window;
+        _parallel = parallel;
     }
 
     /// <inheritdoc/>
@@ -41,19 +42,52 @@ internal sealed class PrefetchingDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         DataViewSchema.Column[] needed = columnsNeeded.ToArray();
-        DataViewRowCursor cursor = _output.GetRowCursor(needed, rand);
-        if (rand is not null || _window <= 1 || !needed.Any(c => c.Name == _cqtColumn))
+        if (rand is not null || !needed.Any(c => c.Name == _cqtColumn))
         {
-            return cursor;
+            return _output.GetRowCursor(needed, rand);
         }
 
-        CqtPrefetch.Producer producer = CqtPrefetch.Start(Paths(), _parameters, _window);
-        return new Cursor(cursor, producer);
+        if (_parallel <= 1)
+        {
+            return SequentialCursor(needed, rand);
+        }
+
+        CqtPrefetch.Producer producer = CqtPrefetch.Start(Paths(), _parameters, _parallel);
+        try
+        {
+            return new Cursor(SequentialCursor(needed, rand), producer);
+        }
+        catch
+        {
+            producer.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         _output.GetRowCursorSet(columnsNeeded, n, rand);
+
+    /// <summary>
+    /// The chain's rows through one plain cursor. ML.NET's default cursor would split the rows over threads of its own
+    /// and consolidate them, copying every tensor twice more and taking cores from the prefetch, which already computes
+    /// the files in parallel.
+    /// </summary>
+    private DataViewRowCursor SequentialCursor(DataViewSchema.Column[] needed, Random? rand)
+    {
+        DataViewRowCursor[] set = _output.GetRowCursorSet(needed, 1, rand);
+        if (set.Length == 1)
+        {
+            return set[0];
+        }
+
+        foreach (DataViewRowCursor extra in set)
+        {
+            extra.Dispose();
+        }
+
+        return _output.GetRowCursor(needed, rand);
+    }
 
     private IEnumerable<string> Paths()
     {

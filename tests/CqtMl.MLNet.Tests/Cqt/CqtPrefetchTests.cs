@@ -35,6 +35,35 @@ public class CqtPrefetchTests : IDisposable
         Assert.Equal(0, CqtPrefetch.PendingUnder(_dir));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void RowsReadThroughACursorStayIntactWhileLaterRowsReuseTheirArrays(int filesInParallel)
+    {
+        // The engine's arrays are reused from row to row; a value read out of a row must not change afterwards.
+        CqtEstimatorTests.PathRow[] rows = Files(7);
+        IDataView data = _ml.Data.LoadFromEnumerable(rows);
+        using CqtTransformer model = _ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Audio", FilesInParallel = filesInParallel }).Fit(data);
+        IDataView transformed = model.Transform(data);
+        var read = new List<VBuffer<float>>();
+        using (DataViewRowCursor cursor = transformed.GetRowCursor(transformed.Schema))
+        {
+            ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(transformed.Schema["Cqt"]);
+            while (cursor.MoveNext())
+            {
+                VBuffer<float> value = default;
+                getter(ref value);
+                read.Add(value);
+            }
+        }
+
+        Assert.Equal(rows.Length, read.Count);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(AudioCqtStream.ComputeTensor(rows[i].Audio, new CqtExtractor()).Tensor, read[i].DenseValues());
+        }
+    }
+
     [SkippableFact]
     public void AnFmaFolderGivesTheSameCqtsInParallel()
     {
