@@ -16,7 +16,7 @@ namespace CqtMl.Benchmarks;
 /// </summary>
 internal static class DatasetThroughput
 {
-    private const int Passes = 3;
+    private const int Rounds = 9;
 
     public static void Run(TextWriter output, string[] args)
     {
@@ -28,55 +28,71 @@ internal static class DatasetThroughput
         FmaSubset subset = args.Length > 1 ? Enum.Parse<FmaSubset>(args[1], ignoreCase: true) : FmaSubset.Small;
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromFma(args[0], subset);
-        string[] paths = data.GetColumn<string>("Path").ToArray();
-        double audioSeconds = paths.Sum(p =>
+        string[] files = data.GetColumn<string>("Path").ToArray();
+        double audioSeconds = files.Sum(p =>
         {
             using AudioReader reader = AudioDecoder.Open(p);
             return (double)reader.FrameCount!.Value / reader.SampleRate;
         });
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{paths.Length} clips, {audioSeconds:F0} s of audio, {Environment.ProcessorCount} cores; {AudioDecoder.DecoderDescription}; best of {Passes} passes after a warm-up"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{files.Length} clips, {audioSeconds:F0} s of audio, {Environment.ProcessorCount} cores; {AudioDecoder.DecoderDescription}; median of {Rounds} rounds after a warm-up, the paths taking turns"));
         output.WriteLine("| path | wall | clips/s | x real time | x real time per core |");
         output.WriteLine("|---|---:|---:|---:|---:|");
 
         var oneThread = new CqtExtractor(new CqtOptions { MaxDegreeOfParallelism = 1 });
-        Row(output, "AudioCqtStream.ComputeTensor, one file after another, one thread", 1, paths.Length, audioSeconds, () =>
+        using CqtTransformer sequential = ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Path", FilesInParallel = 1 }).Fit(data);
+        using CqtTransformer parallel = ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Path" }).Fit(data);
+        int cores = Environment.ProcessorCount;
+        var paths = new (string Name, int Cores, Action Pass)[]
         {
-            foreach (string path in paths)
+            ("AudioCqtStream.ComputeTensor, one file after another, one thread", 1, () =>
             {
-                AudioCqtStream.ComputeTensor(path, oneThread);
-            }
-        });
-        Row(output, "AudioCqtStream.ComputeTensor, the files spread over all cores (Parallel.ForEach), one thread each", Environment.ProcessorCount, paths.Length, audioSeconds, () =>
-            Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, path => AudioCqtStream.ComputeTensor(path, oneThread)));
-        foreach (int? parallel in new int?[] { 1, null })
-        {
-            using CqtTransformer model = ml.Transforms.ExtractCqt(new CqtEstimator.Options { InputColumnName = "Path", FilesInParallel = parallel }).Fit(data);
-            int cores = parallel ?? Environment.ProcessorCount;
-            Row(output, $"ExtractCqt, FilesInParallel = {(parallel?.ToString(CultureInfo.InvariantCulture) ?? "null (one per core)")}", cores, paths.Length, audioSeconds, () =>
-            {
-                IDataView transformed = model.Transform(data);
-                using DataViewRowCursor cursor = transformed.GetRowCursor(transformed.Schema.Where(c => c.Name == "Cqt"));
-                ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(transformed.Schema["Cqt"]);
-                VBuffer<float> value = default;
-                while (cursor.MoveNext())
+                foreach (string path in files)
                 {
-                    getter(ref value);
+                    AudioCqtStream.ComputeTensor(path, oneThread);
                 }
-            });
+            }),
+            ("AudioCqtStream.ComputeTensor, the files spread over all cores (Parallel.ForEach), one thread each", cores, () =>
+                Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = cores }, path => AudioCqtStream.ComputeTensor(path, oneThread))),
+            ("ExtractCqt, FilesInParallel = 1", 1, () => ReadAll(sequential.Transform(data))),
+            ("ExtractCqt, FilesInParallel = null (one per core)", cores, () => ReadAll(parallel.Transform(data))),
+        };
+
+        // The paths take turns, round after round, so that the VM's drift (about 10 % between runs) touches all alike.
+        var times = paths.Select(_ => new List<double>()).ToArray();
+        for (int round = -1; round < Rounds; round++)
+        {
+            for (int i = 0; i < paths.Length; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                paths[i].Pass();
+                if (round >= 0)
+                {
+                    times[i].Add(clock.Elapsed.TotalSeconds);
+                }
+            }
         }
+
+        double Median(int i) => times[i].Order().ElementAt(Rounds / 2);
+        for (int i = 0; i < paths.Length; i++)
+        {
+            double median = Median(i);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {paths[i].Name} | {median:F3} s | {files.Length / median:F1} | {audioSeconds / median:F0}x | {audioSeconds / median / paths[i].Cores:F0}x |"));
+        }
+
+        // The same comparison round by round (both paths ran within a second of each other), the median of the ratios.
+        double PerRound(int mlnet, int native) => times[mlnet].Zip(times[native], (m, n) => n / m).Order().ElementAt(Rounds / 2);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ExtractCqt against the native engine, median of the per-round ratios: one file at a time {PerRound(2, 0):P1}, all cores {PerRound(3, 1):P1}"));
     }
 
-    private static void Row(TextWriter output, string name, int cores, int clips, double audioSeconds, Action pass)
+    /// <summary>Reads every row's CQT through one cursor, as a trainer does.</summary>
+    private static void ReadAll(IDataView transformed)
     {
-        pass();
-        double best = double.MaxValue;
-        for (int i = 0; i < Passes; i++)
+        using DataViewRowCursor cursor = transformed.GetRowCursor(transformed.Schema.Where(c => c.Name == "Cqt"));
+        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(transformed.Schema["Cqt"]);
+        VBuffer<float> value = default;
+        while (cursor.MoveNext())
         {
-            var clock = Stopwatch.StartNew();
-            pass();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            getter(ref value);
         }
-
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {best:F2} s | {clips / best:F1} | {audioSeconds / best:F0}x | {audioSeconds / best / cores:F0}x |"));
     }
 }
