@@ -24,7 +24,10 @@ public sealed class NativeCqtMapping : CustomMappingFactory<NativeCqtMapping.Inp
     /// <inheritdoc/>
     public override Action<Input, Output> GetMapping() => Map;
 
-    /// <summary>Computes (or fetches) one row's CQT.</summary>
+    /// <summary>
+    /// Computes (or fetches) one row's CQT. The array behind the value it gave <paramref name="output"/> before is reused
+    /// by later rows: copy a value out (as ML.NET's getters do) before mapping the next row into the same output.
+    /// </summary>
     /// <param name="input">The path and the encoded parameters.</param>
     /// <param name="output">Receives the tensor <c>[2, bins, T]</c>.</param>
     public static void Map(Input input, Output output)
