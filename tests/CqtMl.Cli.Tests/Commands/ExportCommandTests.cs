@@ -1,6 +1,7 @@
 using System.Globalization;
 using CqtMl.Audio.IO;
 using CqtMl.MLNet.DataSources;
+using CqtMl.Onnx.Generation;
 using CqtMl.Tests.Shared;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -64,11 +65,9 @@ public class ExportCommandTests : IDisposable
         PyTorchTwin.Run("forward", "--weights", Path.Combine(two, "generator.safetensors"), "--input", input, "--out", logitsPath);
         float[] expected = NpyReader.ReadAll(logitsPath).Values;
         using var session = new InferenceSession(onnx);
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("cqt", new DenseTensor<float>(cqt, new[] { 1, 2, 84, 50 })) });
-        float[] actual = results.First(r => r.Name == "logits").AsTensor<float>().ToArray();
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = expected.Max(v => Math.Abs(v));
-        double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) / scale;
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(GeneratorContract.CqtInput, new DenseTensor<float>(cqt, new[] { 1, 2, 84, 50 })) });
+        float[] actual = results.First(r => r.Name == GeneratorContract.LogitsOutput).AsTensor<float>().ToArray();
+        double worst = Metrics.MaxRelativeDifference(actual, expected);
         Assert.True(worst <= 1e-4, $"ONNX logits differ from PyTorch's by {worst:E2} (relative)");
     }
 
@@ -145,8 +144,7 @@ public class ExportCommandTests : IDisposable
         using var scorer = Onnx.Reward.OnnxRewardModel.Load(onnx);
         float[] actual = scorer.Score(cqt, levels, 2, 40);
         Assert.Equal(2, actual.Length);
-        double scale = expected.Max(v => Math.Abs(v));
-        double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) / scale;
+        double worst = Metrics.MaxRelativeDifference(actual, expected);
         Assert.True(worst <= 1e-4, $"ONNX rewards {string.Join(", ", actual)} differ from PyTorch's {string.Join(", ", expected)} by {worst:E2} (relative)");
     }
 
