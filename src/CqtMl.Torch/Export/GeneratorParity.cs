@@ -14,7 +14,7 @@ namespace CqtMl.Torch.Export;
 public static class GeneratorParity
 {
     /// <summary>The largest relative difference an export may show (float32 evaluation order).</summary>
-    public const double Tolerance = 1e-4;
+    public const double Tolerance = ExportParity.Tolerance;
 
     /// <summary>Measures the largest relative difference over <paramref name="shapes"/>.</summary>
     /// <param name="model">The network (evaluated in eval mode).</param>
@@ -44,21 +44,9 @@ public static class GeneratorParity
             var input = new DenseTensor<float>(values, new[] { batch, GeneratorContract.InputChannels, bins, frames });
             using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(GeneratorContract.CqtInput, input) });
             float[] actual = results.First(r => r.Name == GeneratorContract.LogitsOutput).AsTensor<float>().ToArray();
-            worst = Math.Max(worst, RelativeDifference(expected, actual));
+            worst = Math.Max(worst, ExportParity.RelativeDifference(expected, actual));
         }
 
         return worst;
-    }
-
-    /// <summary>The largest absolute difference relative to the largest reference value.</summary>
-    internal static double RelativeDifference(float[] expected, float[] actual)
-    {
-        double scale = expected.Max(v => Math.Abs(v)), difference = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            difference = Math.Max(difference, Math.Abs(expected[i] - actual[i]));
-        }
-
-        return difference / Math.Max(scale, 1e-30);
     }
 }

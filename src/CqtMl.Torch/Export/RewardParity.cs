@@ -14,7 +14,7 @@ namespace CqtMl.Torch.Export;
 public static class RewardParity
 {
     /// <summary>The largest relative difference an export may show (float32 evaluation order).</summary>
-    public const double Tolerance = 1e-4;
+    public const double Tolerance = ExportParity.Tolerance;
 
     /// <summary>Measures the largest relative difference over <paramref name="shapes"/>.</summary>
     /// <param name="model">The network (evaluated in eval mode).</param>
@@ -49,7 +49,7 @@ public static class RewardParity
                 NamedOnnxValue.CreateFromTensor(RewardContract.ControlsInput, new DenseTensor<float>(controls, new[] { batch, RewardContract.Registers, frames })),
             });
             float[] actual = results.First(r => r.Name == RewardContract.RewardOutput).AsTensor<float>().ToArray();
-            worst = Math.Max(worst, GeneratorParity.RelativeDifference(expected, actual));
+            worst = Math.Max(worst, ExportParity.RelativeDifference(expected, actual));
         }
 
         return worst;
