@@ -64,6 +64,19 @@ public sealed record CqtOptions
     /// <returns>The frequency in Hz.</returns>
     public double BinFrequency(int bin) => FMin * Math.Pow(2.0, (double)bin / BinsPerOctave);
 
+    /// <summary>Gets the number of samples at <see cref="SampleRate"/> in <paramref name="seconds"/> (rounded to the nearest).</summary>
+    /// <param name="seconds">A duration in seconds.</param>
+    /// <returns>The sample count.</returns>
+    public long SampleCountOf(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "A duration must be a finite number of seconds, not negative.");
+        }
+
+        return (long)Math.Round(seconds * SampleRate);
+    }
+
     /// <summary>Gets the number of frames for a signal of <paramref name="sampleCount"/> samples: <c>1 + samples / hop</c>.</summary>
     /// <param name="sampleCount">The number of samples (at <see cref="SampleRate"/>).</param>
     /// <returns>The frame count.</returns>

@@ -76,7 +76,7 @@ internal sealed record ExtractionJob(string Data, string OutDir, ShardAssignment
         int extracted = 0, failed = done.Count(e => e.Failed);
         double audioSeconds = 0;
         var extractor = new CqtExtractor(Cqt with { MaxDegreeOfParallelism = 1 });
-        long? sampleCount = MaxDurationSeconds is double seconds ? (long)Math.Round(seconds * Cqt.SampleRate) : null;
+        long? sampleCount = MaxDurationSeconds is double seconds ? Cqt.SampleCountOf(seconds) : null;
         using (var append = new FileStream(manifest, FileMode.Append, FileAccess.Write, FileShare.Read))
         {
             var gate = new object();

@@ -15,7 +15,7 @@ namespace CqtMl.MLNet;
 public sealed record NativeCqtParameters(CqtOptions Cqt, double? MaxDurationSeconds, string? CacheDirectory)
 {
     /// <summary>Gets the fixed length at the CQT's rate, or null.</summary>
-    public long? SampleCount => MaxDurationSeconds is double seconds ? (long)Math.Round(seconds * Cqt.SampleRate) : null;
+    public long? SampleCount => MaxDurationSeconds is double seconds ? Cqt.SampleCountOf(seconds) : null;
 
     /// <summary>Gets the description of everything that determines the tensor (the cache key's parameter part).</summary>
     public string ResultKey => string.Join(";", TensorFields().Append("streamed"));

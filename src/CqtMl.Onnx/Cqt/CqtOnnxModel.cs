@@ -72,7 +72,7 @@ public static class CqtOnnxModel
 
         if (maxDurationSeconds is double seconds)
         {
-            long fixedLength = (long)Math.Round(seconds * options.SampleRate);
+            long fixedLength = options.SampleCountOf(seconds);
             string padded = graph.Node("Pad", new[] { signal, graph.Constant(new long[] { 0, 0, 0, fixedLength }, 4) });
             signal = graph.Node("Slice", new[] { padded, graph.Constant(new long[] { 0 }, 1), graph.Constant(new[] { fixedLength }, 1), graph.Constant(new long[] { 1 }, 1) });
         }
@@ -124,7 +124,7 @@ public static class CqtOnnxModel
             result = graph.Node("Expand", new[] { magnitude, graph.Constant(new long[] { 2, 1, 1 }, 3) });
         }
 
-        object frames = maxDurationSeconds is double d ? (object)(1 + ((long)Math.Round(d * options.SampleRate) / hop)) : "frames";
+        object frames = maxDurationSeconds is double d ? (object)(1 + (options.SampleCountOf(d) / hop)) : "frames";
         graph.Output(outputName, result, OnnxGraph.Float, 2L, (long)bins, frames);
         return graph.ToModel(Metadata(options, input, maxDurationSeconds));
     }
@@ -146,7 +146,7 @@ public static class CqtOnnxModel
         var graph = new OnnxGraph("cqt_shape");
         string flat = graph.Input(inputName, OnnxGraph.Float, 1L, "values");
         string shaped = graph.Node("Reshape", new[] { flat, graph.Constant(new long[] { 2, options.BinCount, -1 }, 3) });
-        object frames = maxDurationSeconds is double d ? (object)(1 + ((long)Math.Round(d * options.SampleRate) / options.HopLength)) : "frames";
+        object frames = maxDurationSeconds is double d ? (object)(1 + (options.SampleCountOf(d) / options.HopLength)) : "frames";
         graph.Output(outputName, shaped, OnnxGraph.Float, 2L, (long)options.BinCount, frames);
         return graph.ToModel(Metadata(options, CqtOnnxInput.Mono, maxDurationSeconds));
     }

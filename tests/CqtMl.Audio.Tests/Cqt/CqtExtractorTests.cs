@@ -20,6 +20,25 @@ public class CqtExtractorTests
     }
 
     [Theory]
+    [InlineData(22050, 30.0, 661500)]
+    [InlineData(22050, 0.5, 11025)]
+    [InlineData(22050, 0.00002, 0)]
+    [InlineData(22050, 0.00003, 1)]
+    [InlineData(16000, 1.23456, 19753)]
+    public void SampleCountOfRoundsSecondsAtTheSampleRate(int rate, double seconds, long samples)
+    {
+        var options = new CqtOptions { SampleRate = rate };
+        Assert.Equal(samples, options.SampleCountOf(seconds));
+    }
+
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void SampleCountOfRefusesANegativeOrNonFiniteDuration(double seconds) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CqtOptions().SampleCountOf(seconds));
+
+    [Theory]
     [InlineData(nameof(CqtOptions.SampleRate), 0)]
     [InlineData(nameof(CqtOptions.HopLength), 0)]
     [InlineData(nameof(CqtOptions.BinCount), -1)]
