@@ -86,7 +86,8 @@ internal static class ExtractCommand
             ExtractionSummary summary = job.Run(line => progress.WriteLine($"cqtml extract: {line}"), cancel);
             if (parse.GetValue(shard) is null)
             {
-                ExtractionMerge.Run(dataRoot, outDir, fmaSubset, job.AllTracks);
+                // The job has just written or checked every file of the (single) manifest: the merge does not hash them again.
+                ExtractionMerge.Run(dataRoot, outDir, fmaSubset, job.AllTracks, checkFiles: false);
             }
 
             stdout.WriteLine(summary.ToJson());

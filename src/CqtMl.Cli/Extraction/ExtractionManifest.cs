@@ -39,8 +39,12 @@ internal static class ExtractionManifest
     /// </summary>
     /// <param name="path">The manifest.</param>
     /// <param name="outDir">The output folder the entries' files are relative to.</param>
+    /// <param name="checkFiles">
+    /// False when this process has just written or checked every entry's files (the merge that ends a whole, unsharded
+    /// job): only lines cut short are dropped then, and the files are not read and hashed a second time.
+    /// </param>
     /// <returns>The header line, the kept entries and how many lines were dropped.</returns>
-    public static (string Header, List<ManifestEntry> Entries, int Dropped) ReadVerified(string path, string outDir)
+    public static (string Header, List<ManifestEntry> Entries, int Dropped) ReadVerified(string path, string outDir, bool checkFiles = true)
     {
         string text = File.ReadAllText(path, Encoding.UTF8);
         string[] lines = text.Split('\n');
@@ -61,7 +65,7 @@ internal static class ExtractionManifest
             }
 
             ManifestEntry? entry = i < lines.Length - 1 ? ManifestEntry.Parse(lines[i]) : null;
-            if (entry is not null && FilesMatch(entry, outDir))
+            if (entry is not null && (!checkFiles || FilesMatch(entry, outDir)))
             {
                 entries.Add(entry);
             }

@@ -17,9 +17,10 @@ internal static partial class ExtractionMerge
     /// <param name="outDir">The output folder.</param>
     /// <param name="fmaSubset">The FMA subset, for FMA layouts.</param>
     /// <param name="tracks">The data set's tracks when already read, or null to read them.</param>
+    /// <param name="checkFiles">False right after a whole job in this process, which wrote or checked every file.</param>
     /// <returns>The number of tracks and of failed tracks.</returns>
     /// <exception cref="InvalidDataException">A shard is missing or incomplete, or a file does not verify.</exception>
-    public static (int Tracks, int Failed) Run(string data, string outDir, FmaSubset fmaSubset, IReadOnlyList<ExtractionTrack>? tracks = null)
+    public static (int Tracks, int Failed) Run(string data, string outDir, FmaSubset fmaSubset, IReadOnlyList<ExtractionTrack>? tracks = null, bool checkFiles = true)
     {
         string folder = Path.Combine(outDir, ExtractionManifest.ShardFolder);
         var shards = (Directory.Exists(folder) ? Directory.GetFiles(folder, "shard-*-of-*.tsv") : Array.Empty<string>())
@@ -49,7 +50,7 @@ internal static partial class ExtractionMerge
         var entries = new Dictionary<string, ManifestEntry>(StringComparer.Ordinal);
         foreach ((string file, int index, _) in shards.OrderBy(s => s.Index))
         {
-            (string shardHeader, List<ManifestEntry> kept, int dropped) = ExtractionManifest.ReadVerified(file, outDir);
+            (string shardHeader, List<ManifestEntry> kept, int dropped) = ExtractionManifest.ReadVerified(file, outDir, checkFiles);
             header ??= shardHeader;
             if (shardHeader != header)
             {
