@@ -41,14 +41,7 @@ public class ExportCommandTests : IDisposable
         };
         PyTorchTwin.RunDistributedTraining(Training(two, 2));
         PyTorchTwin.RunDistributedTraining(Training(one, 1));
-        double[] lossTwo = Losses(two), lossOne = Losses(one);
-        Assert.Equal(4, lossTwo.Length);
-        for (int i = 0; i < lossOne.Length; i++)
-        {
-            Assert.True(Math.Abs(lossTwo[i] - lossOne[i]) <= LossTolerance * Math.Abs(lossOne[i]), $"step {i + 1}: {lossTwo[i]} on 2 ranks, {lossOne[i]} on 1");
-        }
-
-        Assert.Contains("\"world_size\": 2", File.ReadAllText(Path.Combine(two, "training.json")), StringComparison.Ordinal);
+        AssertTwoRanksTrainedAsOne(two, one, steps: 4);
         Assert.NotEqual(File.ReadAllBytes(Path.Combine(start, "generator.safetensors")), File.ReadAllBytes(Path.Combine(two, "generator.safetensors")));
 
         // Back into .NET: TorchSharp loads the weights by name, ONNX is exported and parity-checked by the command.
@@ -108,14 +101,7 @@ public class ExportCommandTests : IDisposable
         };
         PyTorchTwin.RunRewardTraining(Training(two, 2));
         PyTorchTwin.RunRewardTraining(Training(one, 1));
-        double[] lossTwo = Losses(two), lossOne = Losses(one);
-        Assert.Equal(3, lossTwo.Length);
-        for (int i = 0; i < lossOne.Length; i++)
-        {
-            Assert.True(Math.Abs(lossTwo[i] - lossOne[i]) <= LossTolerance * Math.Abs(lossOne[i]), $"step {i + 1}: {lossTwo[i]} on 2 ranks, {lossOne[i]} on 1");
-        }
-
-        Assert.Contains("\"world_size\": 2", File.ReadAllText(Path.Combine(two, "training.json")), StringComparison.Ordinal);
+        AssertTwoRanksTrainedAsOne(two, one, steps: 3);
         string trained = Path.Combine(two, "reward.safetensors");
         Assert.NotEqual(File.ReadAllBytes(data.RewardWeights), File.ReadAllBytes(trained));
 
@@ -157,6 +143,19 @@ public class ExportCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("bad.safetensors", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "g.onnx")));
+    }
+
+    /// <summary>The run in <paramref name="two"/> was on two ranks and lost, step by step, what the one-process run did.</summary>
+    private static void AssertTwoRanksTrainedAsOne(string two, string one, int steps)
+    {
+        double[] lossTwo = Losses(two), lossOne = Losses(one);
+        Assert.Equal(steps, lossTwo.Length);
+        for (int i = 0; i < lossOne.Length; i++)
+        {
+            Assert.True(Math.Abs(lossTwo[i] - lossOne[i]) <= LossTolerance * Math.Abs(lossOne[i]), $"step {i + 1}: {lossTwo[i]} on 2 ranks, {lossOne[i]} on 1");
+        }
+
+        Assert.Contains("\"world_size\": 2", File.ReadAllText(Path.Combine(two, "training.json")), StringComparison.Ordinal);
     }
 
     private static double[] Losses(string folder) =>
