@@ -29,7 +29,8 @@ public static class PyTorchTwin
     private static string RunScript(string script, string[] args)
     {
         string python = Python ?? throw new InvalidOperationException(MissingReason);
-        var (code, output) = ChildProcess.Run(python, new[] { FindScript(script) }.Concat(args));
+        // A training run of the tests takes seconds; a rank that never exits fails the test instead of holding up the suite.
+        var (code, output) = ChildProcess.Run(python, new[] { FindScript(script) }.Concat(args), TimeSpan.FromMinutes(10));
         return code == 0 ? output : throw new InvalidOperationException($"{script} {args[0]} exited with {code}: {output}");
     }
 

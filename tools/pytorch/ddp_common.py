@@ -7,6 +7,7 @@ import json
 import math
 import os
 import socket
+import sys
 
 import torch
 import torch.distributed as dist
@@ -129,7 +130,8 @@ def record_loss(loss, world, rank, step, losses, args):
 
 
 def finish(rank, model, weights_name, losses, summary, args):
-    """Rank 0 writes the weights (atomically), loss.tsv and training.json to --out; every rank leaves the group."""
+    """Rank 0 writes the weights (atomically), loss.tsv and training.json to --out; every rank leaves the group and
+    ends its process here (exit code 0)."""
     if rank == 0:
         os.makedirs(args.out, exist_ok=True)
         write_safetensors({k: v.detach().cpu() for k, v in model.state_dict().items()}, os.path.join(args.out, weights_name))
@@ -139,3 +141,9 @@ def finish(rank, model, weights_name, losses, summary, args):
             json.dump({"world_size": dist.get_world_size(), "backend": dist.get_backend(), "steps": args.steps, "global_batch": args.global_batch,
                        **summary, "torch": torch.__version__}, f, indent=2)
     dist.destroy_process_group()
+    # PyTorch 1.13 can deadlock when DDP's reducer is freed after this: freeing the gloo process group joins its worker
+    # thread, which waits for the GIL the freeing thread holds (seen as a rank that never exits, its files written). So
+    # the rank ends here, without running those destructors: its files are closed and its output is flushed.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
